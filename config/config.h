@@ -1,0 +1,125 @@
+// The validated configuration (spec §3): what every other part of farmgate reads.
+// Produced only by config::load (loader.h), so every field here has passed validation and
+// carries its default; consumers never re-check.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/diagnostic.h"
+
+namespace farmgate::config {
+
+enum class Table { holding, input, coil, discrete };
+enum class ValueType { boolean, int16, uint16, int32, uint32, int64, uint64, float32, float64 };
+// Order of the bytes of a multi-register value, A = most significant byte.
+// ABCD big-endian (Modbus default), CDAB word-swapped, BADC byte-swapped, DCBA little-endian.
+enum class ByteOrder { ABCD, CDAB, BADC, DCBA };
+
+const char* to_string(Table t);
+const char* to_string(ValueType t);
+const char* to_string(ByteOrder o);
+int register_count(ValueType t);  // registers one value spans (bool and 16-bit: 1)
+bool is_bit_table(Table t);       // coil, discrete
+
+struct Point {
+  std::string name;    // "do"
+  std::string id;      // "pond1_do.do"
+  Table table = Table::holding;
+  std::uint16_t address = 0;
+  ValueType type = ValueType::uint16;  // bit tables: always boolean
+  ByteOrder order = ByteOrder::ABCD;
+  double scale = 1;
+  double offset = 0;
+  std::string unit;
+  std::optional<double> valid_min, valid_max;
+  bool writable = false;
+  SourcePos pos;
+};
+
+struct Device {
+  std::string name;
+  std::string bus;
+  int unit = 1;                   // 1..255 (248..255 warned by check)
+  Duration poll{10000};
+  Duration stale_after{30000};    // default 3 x poll
+  int max_registers = 125;        // longest register read the device serves (bits: 2000)
+  int max_gap = 0;                // registers that may be read across to join two reads
+  std::string profile;            // empty: none
+  std::vector<Point> points;
+  SourcePos pos;
+};
+
+struct RtuSettings {
+  std::string device;             // /dev/ttyUSB0
+  int baud = 9600;
+  char parity = 'N';              // N E O
+  int data_bits = 8;
+  int stop_bits = 1;
+  bool rs485 = false;             // ask the kernel for RS-485 mode (fails harmlessly on a pty)
+};
+
+struct TcpSettings {
+  std::string host;
+  int port = 502;
+};
+
+struct Bus {
+  std::string name;
+  std::variant<RtuSettings, TcpSettings> link;
+  Duration timeout{500};          // response timeout
+  Duration gap{0};                // silence between transactions; RTU: at least 3.5 characters
+  int retries = 1;                // extra attempts of a failed transaction
+  SourcePos pos;
+
+  bool is_rtu() const { return std::holds_alternative<RtuSettings>(link); }
+};
+
+struct Gateway {
+  std::string id;
+  std::string site;
+  std::string timezone;           // empty: the system's
+};
+
+struct Storage {
+  std::string path = "/var/lib/farmgate/buffer.db";
+  std::uint64_t max_size = 256ull << 20;
+  Duration commit_interval{1000};
+  Duration keep_sent{7LL * 24 * 3600 * 1000};
+};
+
+struct Uplink {
+  std::string url;                // mqtt://host:port or mqtts://host:port
+  std::string client_id;          // default gateway.id
+  std::string username;
+  std::string password_file;
+  std::string ca_file, cert_file, key_file;
+  std::string topic_prefix = "farmgate";
+  int max_batch = 500;
+  Duration publish_interval{1000};
+  Duration status_interval{60000};
+  bool allow_insecure = false;
+  SourcePos pos;
+};
+
+struct Config {
+  std::string path;               // the main file, as given
+  Gateway gateway;
+  std::vector<std::string> rule_files;   // `rules:` globs expanded, in load order
+  std::vector<std::string> profile_dirs; // configured folders, then the shipped ones
+  Storage storage;
+  std::optional<Uplink> uplink;
+  std::vector<Bus> buses;
+  std::vector<Device> devices;
+
+  const Bus* find_bus(const std::string& name) const;
+  const Device* find_device(const std::string& name) const;
+  // "DEVICE.POINT" -> the point and its device; nullptr when there is none.
+  const Point* find_point(const std::string& id, const Device** device = nullptr) const;
+};
+
+}  // namespace farmgate::config
