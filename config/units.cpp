@@ -42,14 +42,18 @@ Parsed<Duration> parse_duration(const std::string& text) {
   const std::string expect = " (write a whole number with ms, s, m, h or d, e.g. 250ms or 10s)";
   if (text == "0") return {Duration{0}};
   std::string digits, suffix;
-  if (!split_number(text, digits, suffix))
-    return {"bad duration '" + text + "'" + expect};
+  if (!split_number(text, digits, suffix)) return {"bad duration '" + text + "'" + expect};
   std::uint64_t per = 0;
-  if (suffix == "ms") per = 1;
-  else if (suffix == "s") per = 1000;
-  else if (suffix == "m") per = 60'000;
-  else if (suffix == "h") per = 3'600'000;
-  else if (suffix == "d") per = 86'400'000;
+  if (suffix == "ms")
+    per = 1;
+  else if (suffix == "s")
+    per = 1000;
+  else if (suffix == "m")
+    per = 60'000;
+  else if (suffix == "h")
+    per = 3'600'000;
+  else if (suffix == "d")
+    per = 86'400'000;
   else if (suffix.empty())
     return {"duration '" + text + "' has no unit" + expect};
   else
@@ -66,11 +70,16 @@ Parsed<std::uint64_t> parse_size(const std::string& text) {
   std::string digits, suffix;
   if (!split_number(text, digits, suffix)) return {"bad size '" + text + "'" + expect};
   std::uint64_t per = 0;
-  if (suffix == "B") per = 1;
-  else if (suffix == "KiB") per = 1ull << 10;
-  else if (suffix == "MiB") per = 1ull << 20;
-  else if (suffix == "GiB") per = 1ull << 30;
-  else if (suffix == "TiB") per = 1ull << 40;
+  if (suffix == "B")
+    per = 1;
+  else if (suffix == "KiB")
+    per = 1ull << 10;
+  else if (suffix == "MiB")
+    per = 1ull << 20;
+  else if (suffix == "GiB")
+    per = 1ull << 30;
+  else if (suffix == "TiB")
+    per = 1ull << 40;
   else if (suffix == "KB" || suffix == "kB" || suffix == "MB" || suffix == "GB" || suffix == "TB")
     return {"size '" + text + "' uses a decimal unit: write " + digits + suffix.substr(0, 1) +
             "iB (binary units only)"};
@@ -79,8 +88,7 @@ Parsed<std::uint64_t> parse_size(const std::string& text) {
   else
     return {"bad size '" + text + "'" + expect};
   std::uint64_t n = 0, bytes = 0;
-  if (!to_u64(digits, n) ||
-      !checked_mul(n, per, std::numeric_limits<std::uint64_t>::max(), bytes))
+  if (!to_u64(digits, n) || !checked_mul(n, per, std::numeric_limits<std::uint64_t>::max(), bytes))
     return {"size '" + text + "' is too large"};
   return {bytes};
 }
@@ -92,8 +100,10 @@ Parsed<std::uint16_t> parse_address(const std::string& text) {
     for (std::size_t i = 2; i < text.size(); ++i) {
       const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
       int d = -1;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
       if (d < 0) return {"bad address '" + text + "'" + expect};
       n = n * 16 + static_cast<std::uint64_t>(d);
       if (n > 65535) return {"address " + text + " is past 65535"};

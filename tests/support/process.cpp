@@ -196,7 +196,9 @@ void Broker::start() {
 std::string built_binary(const std::string& name) {
   for (const char* sub : {"/daemon/", "/tools/", "/tools/farmsim/", "/"}) {
     std::string p = std::string(FARMGATE_BINARY_DIR) + sub + name;
-    if (access(p.c_str(), X_OK) == 0) return p;
+    // build/tools/farmsim is also the folder of that target: only a regular file will do.
+    struct stat st {};
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
   }
   throw std::runtime_error("built binary not found: " + name);
 }

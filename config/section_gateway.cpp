@@ -1,0 +1,81 @@
+// gateway:, rules: globs and storage:.
+#include <glob.h>
+
+#include <cctype>
+
+#include "config/sections.h"
+#include "config/yaml_file.h"
+
+namespace farmgate::config {
+
+bool is_identifier(const std::string& s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!(std::isalpha(c) || c == '_' || (i > 0 && std::isdigit(c)))) return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool is_gateway_id(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+void read_gateway(const Field& field, LoadContext& ctx, Gateway& out) {
+  Fields f = Fields::of_map(field.value, ctx.file, ctx.diags, "gateway", field.value_pos());
+  if (!f.ok) return;
+  MapReader r(f, ctx.diags, {"id", "site", "timezone"});
+  if (auto id = r.text("id", Need::required)) {
+    if (is_gateway_id(*id))
+      out.id = *id;
+    else
+      r.error_at_value("id", "bad gateway id '" + *id +
+                                 "': use lower-case letters, digits, '_' and '-' only (it "
+                                 "appears in MQTT topics)");
+  }
+  out.site = r.text("site").value_or("");
+  out.timezone = r.text("timezone").value_or("");
+}
+
+std::vector<std::string> expand_rule_globs(const std::vector<std::string>& globs,
+                                           const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& g : globs) {
+    const std::string pattern = join_path(dir, g);
+    glob_t found{};
+    // glob() sorts its results; a pattern that matches nothing is not an error.
+    if (::glob(pattern.c_str(), 0, nullptr, &found) == 0)
+      for (std::size_t i = 0; i < found.gl_pathc; ++i) files.emplace_back(found.gl_pathv[i]);
+    ::globfree(&found);
+  }
+  return files;
+}
+
+void read_storage(const Field& field, LoadContext& ctx, Storage& out) {
+  Fields f = Fields::of_map(field.value, ctx.file, ctx.diags, "storage", field.value_pos());
+  if (!f.ok) return;
+  MapReader r(f, ctx.diags, {"path", "max_size", "commit_interval", "keep_sent"});
+  if (auto p = r.text("path")) {
+    if (p->empty())
+      r.error_at_value("path", "storage path is empty");
+    else
+      out.path = join_path(ctx.dir, *p);
+  }
+  if (auto s = r.size("max_size")) {
+    if (*s < (64u << 10))
+      r.error_at_value("max_size", "max_size must be at least 64KiB");
+    else
+      out.max_size = *s;
+  }
+  out.commit_interval = r.duration("commit_interval", Duration{1}).value_or(out.commit_interval);
+  out.keep_sent = r.duration("keep_sent").value_or(out.keep_sent);
+}
+
+}  // namespace farmgate::config

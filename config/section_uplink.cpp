@@ -1,0 +1,112 @@
+// uplink: the MQTT broker and how to reach it.
+#include <cctype>
+
+#include "config/sections.h"
+#include "config/units.h"
+
+namespace farmgate::config {
+namespace {
+
+struct BrokerUrl {
+  bool tls = false;
+  std::string host;
+  int port = 0;
+};
+
+// mqtt://HOST[:PORT] or mqtts://HOST[:PORT]; HOST may be [IPv6]. No path, no user info.
+std::optional<BrokerUrl> parse_url(const std::string& url) {
+  BrokerUrl u;
+  std::string rest;
+  if (url.rfind("mqtt://", 0) == 0)
+    rest = url.substr(7);
+  else if (url.rfind("mqtts://", 0) == 0) {
+    u.tls = true;
+    rest = url.substr(8);
+  } else {
+    return std::nullopt;
+  }
+  std::string port;
+  if (!rest.empty() && rest[0] == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    u.host = rest.substr(1, close - 1);
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return std::nullopt;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    const auto colon = rest.find(':');
+    u.host = rest.substr(0, colon);
+    if (colon != std::string::npos) port = rest.substr(colon + 1);
+    for (char c : u.host)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+        return std::nullopt;
+  }
+  if (u.host.empty()) return std::nullopt;
+  if (port.empty()) {
+    u.port = u.tls ? 8883 : 1883;
+    return u;
+  }
+  auto p = parse_integer(port);
+  if (!p.ok() || port[0] == '+' || port[0] == '-' || p.value() < 1 || p.value() > 65535)
+    return std::nullopt;
+  u.port = static_cast<int>(p.value());
+  return u;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
+                                  const std::string& gateway_id) {
+  Fields f = Fields::of_map(field.value, ctx.file, ctx.diags, "uplink", field.value_pos());
+  if (!f.ok) return std::nullopt;
+  MapReader r(
+      f, ctx.diags,
+      {"url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
+       "topic_prefix", "max_batch", "publish_interval", "status_interval", "allow_insecure"});
+  Uplink u;
+  u.pos = r.pos();
+  std::optional<BrokerUrl> broker;
+  if (auto url = r.text("url", Need::required)) {
+    broker = parse_url(*url);
+    if (broker)
+      u.url = *url;
+    else
+      r.error_at_value("url", "bad broker url '" + *url +
+                                  "': expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+  }
+  u.client_id = r.text("client_id").value_or(gateway_id);
+  if (r.has("client_id") && u.client_id.empty())
+    r.error_at_value("client_id", "client_id is empty");
+  u.username = r.text("username").value_or("");
+  // Files are given as written: the daemon resolves them against its working folder.
+  u.password_file = r.text("password_file").value_or("");
+  u.ca_file = r.text("ca_file").value_or("");
+  u.cert_file = r.text("cert_file").value_or("");
+  u.key_file = r.text("key_file").value_or("");
+  if (r.has("cert_file") != r.has("key_file"))
+    r.error_at_value(r.has("cert_file") ? "cert_file" : "key_file",
+                     "a client certificate needs both cert_file and key_file");
+  if (auto t = r.text("topic_prefix")) {
+    if (t->find_first_of("+#") != std::string::npos || t->empty() || t->back() == '/')
+      r.error_at_value("topic_prefix",
+                       "bad topic_prefix '" + *t + "': no '+', '#' or trailing '/', not empty");
+    else
+      u.topic_prefix = *t;
+  }
+  u.max_batch = static_cast<int>(r.integer("max_batch", 1, 100000).value_or(u.max_batch));
+  u.publish_interval = r.duration("publish_interval", Duration{1}).value_or(u.publish_interval);
+  u.status_interval = r.duration("status_interval", Duration{1}).value_or(u.status_interval);
+  u.allow_insecure = r.boolean("allow_insecure").value_or(false);
+  if (broker && !broker->tls && !is_loopback(broker->host) && !u.allow_insecure &&
+      (r.has("username") || r.has("password_file")))
+    r.error_at_value("url", "a username/password over plain mqtt:// to '" + broker->host +
+                                "' travels in clear text: use mqtts:// or set allow_insecure: "
+                                "true");
+  return u;
+}
+
+}  // namespace farmgate::config

@@ -1,0 +1,40 @@
+// The readers of the main file's sections (private to fg_config). Each reads one section
+// into the model, filling defaults, and reports every mistake it finds; none throws.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/profiles.h"
+#include "config/yaml_walker.h"
+
+namespace farmgate::config {
+
+struct LoadContext {
+  std::string file;  // the main file, as given
+  std::string dir;   // its folder ("" = current): rules and profiles are relative to it
+  Diagnostics& diags;
+  ProfileLibrary profiles;
+};
+
+// Device and point names: [A-Za-z_][A-Za-z0-9_]* (a '-' would read as minus in a rule).
+bool is_identifier(const std::string& s);
+
+void read_gateway(const Field& field, LoadContext& ctx, Gateway& out);
+// `rules:` globs, relative to the config's folder, expanded in order, each sorted.
+std::vector<std::string> expand_rule_globs(const std::vector<std::string>& globs,
+                                           const std::string& dir);
+void read_storage(const Field& field, LoadContext& ctx, Storage& out);
+// client_id defaults to `gateway_id`.
+std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
+                                  const std::string& gateway_id);
+std::vector<Bus> read_buses(const Field& field, LoadContext& ctx);
+std::vector<Device> read_devices(const Field& field, LoadContext& ctx,
+                                 const std::vector<Bus>& buses);
+// One point of `device`: its entries (device and profile merged). Nothing when it is wrong.
+std::optional<Point> read_point(const Fields& fields, const std::string& device,
+                                Diagnostics& diags);
+
+}  // namespace farmgate::config

@@ -1,0 +1,55 @@
+#include "config/yaml_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace farmgate::config {
+
+std::optional<YAML::Node> read_yaml_file(const std::string& path, Diagnostics& diags) {
+  const SourcePos top{path, 1, 1};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diags.error(top, "cannot read the file: it is a folder");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error(top, std::string("cannot read the file: ") + std::strerror(errno));
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text.str());
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp marks are 0-based; a missing mark (-1) becomes 1:1.
+    diags.error(
+        {path, e.mark.line < 0 ? 1 : e.mark.line + 1, e.mark.column < 0 ? 1 : e.mark.column + 1},
+        "YAML syntax: " + e.msg);
+    return std::nullopt;
+  }
+  if (!doc.IsDefined() || doc.IsNull()) {
+    diags.error(top, "the file is empty");
+    return std::nullopt;
+  }
+  return doc;
+}
+
+std::string join_path(const std::string& dir, const std::string& rel) {
+  if (dir.empty() || (!rel.empty() && rel[0] == '/')) return rel;
+  return dir.back() == '/' ? dir + rel : dir + "/" + rel;
+}
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace farmgate::config

@@ -1,0 +1,88 @@
+// Who decides an actuator's value (spec §4), given what each source wants this tick.
+//
+// The engine hands the arbiter one Claim per actuator — already the highest source of
+// failsafe > manual override > active rules (by priority) > default — and the arbiter applies
+// what protects the hardware, in this order:
+//  1. exclusive_with (symmetric): when both of a pair want to run, the stronger claim wins
+//     (failsafe > override > rule, then rule priority), then the one already running, then the
+//     one declared first; the other is held off (reason `exclusive_with OTHER`).
+//  2. max_on: an actuator on for max_on is cut off (reason `max_on`) whatever drives it, and an
+//     alarm `POINT max_on` is raised. It stays off until the source that drove it lets go
+//     (the claim is no longer that source wanting on), then at least min_off from that moment;
+//     the alarm clears when the source lets go.
+//  3. min_on / min_off: a change is deferred until the current state has lasted that long
+//     (every source, except the max_on cut). At start they count from the state read at start.
+//  4. Never two of a pair on together: a transition that would make it so is deferred (or, if
+//     both are already on, e.g. as found at start, the weaker is switched off at once).
+// min_on/min_off/max_on/exclusive_with apply to on/off actuators; numeric ones just follow.
+// Single-threaded (the engine's loop).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/event.h"
+#include "rules/rule_file.h"
+
+namespace farmgate::rules {
+
+struct Claim {
+  enum class Source { default_, rule, override_, failsafe };
+  Source source = Source::default_;
+  int priority = 0;          // of the rule, for exclusivity
+  bool keep = false;         // hold the current state (failsafe: hold, a pending rule, numeric default)
+  double value = 0;
+  std::string reason = "default";  // rule NAME | override CMD-ID | failsafe | default
+};
+
+struct Change {
+  std::string point;
+  double value = 0;
+  std::string reason;
+};
+
+class Arbiter {
+ public:
+  struct Spec {
+    std::string point;
+    bool boolean = true;
+    ActuatorSpec limits;
+  };
+  // Actuators in declaration order (that order settles exclusivity ties).
+  explicit Arbiter(std::vector<Spec> actuators);
+
+  bool has(const std::string& point) const { return index_.count(point) > 0; }
+  // Adds an actuator not known yet (an override on a writable point no rule drives).
+  void add(const Spec& spec);
+  // The actual state, as read (at start) — counts as if it had just been set.
+  void set_state(const std::string& point, double value, SteadyTime now);
+  std::optional<double> state(const std::string& point) const;
+
+  // Decides every actuator; returns the changes to make (turn-offs first) and adds
+  // alarm events (max_on) to `events`. `claims` holds one claim per actuator (missing:
+  // default). The returned changes are taken as done (the engine retries failed writes).
+  std::vector<Change> decide(const std::map<std::string, Claim>& claims, SteadyTime now,
+                             std::int64_t wall_ms, std::vector<Event>& events);
+
+ private:
+  struct Actuator {
+    Spec spec;
+    std::optional<double> value;   // commanded (or read at start); empty: unknown
+    std::string reason = "default";
+    SteadyTime since{};
+    bool cut = false;              // max_on latched
+    std::string cut_source;
+    std::optional<SteadyTime> let_go;  // when the cut's source let go (min_off counts from it)
+  };
+  bool on(const Actuator& a) const { return a.value && *a.value != 0; }
+  // True when `a`'s claim beats `b`'s for an exclusive pair.
+  bool beats(const Actuator& a, const Claim& ca, const Actuator& b, const Claim& cb) const;
+
+  std::vector<Actuator> list_;
+  std::map<std::string, size_t> index_;
+};
+
+}  // namespace farmgate::rules

@@ -1,0 +1,143 @@
+// The local control engine (spec §4): readings and time in, actuator writes and events out.
+// Pure logic on a virtual clock — the caller passes monotonic time (control timing) and wall
+// time (event timestamps, time-of-day schedules); the engine never reads a clock, a bus or a
+// socket, so the daemon, `farmgate replay` and the tests drive the very same code.
+//
+// Use (all on one thread, the daemon's loop):
+//   Engine e(config, rules, start);           // start = when the daemon started (steady)
+//   e.on_actuator_state(point, value, t)      // the actual state read at start, before tick
+//   e.on_reading(reading, t)                  // every reading of every point
+//   Decisions d = e.tick(t, wall_ms)          // e.g. every second: execute d.writes in order
+//                                             // (turn-offs come first), publish d.events
+//   e.on_write_result(point, ok, readback, t, wall_ms)  // after each write + read-back
+//   e.set_override(...) / e.release(...)      // the `cmd` topic's set / release
+//
+// Decisions per rule each tick:
+//  - a `when` rule starts once `when` has been true for `for`; it ends at once when `until` is
+//    true (or, without `until`, when `when` is not true). `when`/`until` unknown because of a
+//    stale or bad point: the rule cannot be evaluated -> failsafe of every actuator it sets
+//    (its active/inactive state is kept for when the point comes back). Unknown only because
+//    a point is still pending since start: the actuator keeps its state. `time between` with
+//    an implausible wall clock counts as not firing.
+//  - an `at` rule pulses for `for` at each listed local time the wall clock passes (steps of at
+//    most 10 minutes count; a bigger jump, like the first NTP sync, fires nothing). The pulse is
+//    skipped while `unless` is true, and ends early if `unless` becomes true. If `unless`
+//    cannot be evaluated at pulse time the pulse is skipped (not feeding is the safe side) and
+//    an `actuator` fault event says so; during a pulse an unknown `unless` also ends it.
+//  - wall clock not plausible (common/clock.h): once, a `fault` event with source `clock`;
+//    schedules wait, sensor rules keep working.
+// Per actuator: failsafe > override > active rules (highest priority; ties: first declared;
+// a pending rule at least as high holds the state) > default (off; numeric points: unchanged),
+// then the Arbiter's protections (arbiter.h). Overrides hold at most 24h; `release` or the
+// end of the hold hands the actuator back.
+// A write that fails or reads back differently is retried every `retry_interval` until it
+// sticks; one `actuator` fault event per streak of failures.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/event.h"
+#include "common/reading.h"
+#include "config/config.h"
+#include "rules/alarms.h"
+#include "rules/arbiter.h"
+#include "rules/local_time.h"
+#include "rules/point_state.h"
+#include "rules/rule_file.h"
+
+namespace farmgate::rules {
+
+struct Write {
+  std::string point;
+  double value = 0;     // bool points: 1/0
+  std::string reason;   // as in the actuator event
+};
+
+struct Decisions {
+  std::vector<Write> writes;   // in order: turn-offs first
+  std::vector<Event> events;   // actuator changes, alarms, faults
+};
+
+struct CommandResult {
+  bool ok = true;
+  std::string error;
+};
+
+struct EngineOptions {
+  TimeZone timezone = TimeZone::utc();   // the daemon loads config.gateway.timezone
+  Duration retry_interval{5000};
+  Duration max_hold{24LL * 3600 * 1000};
+};
+
+class Engine {
+ public:
+  Engine(const config::Config& config, RuleSet rules, SteadyTime start, EngineOptions options = {});
+
+  void on_reading(const Reading& r, SteadyTime now);
+  // The actual state of an actuator as read (at start): it counts as just set (min_on/min_off).
+  void on_actuator_state(const std::string& point, double value, SteadyTime now);
+  Decisions tick(SteadyTime now, std::int64_t wall_ms);
+
+  // A write's outcome: `ok` = the write went through; `readback` = the value read back after it.
+  std::vector<Event> on_write_result(const std::string& point, bool ok, std::optional<double> readback,
+                                     SteadyTime now, std::int64_t wall_ms);
+
+  // `set` with `hold` (spec §5). Refused: unknown or non-writable point, a value of the wrong
+  // kind (a bool point takes 0/1), a hold not in (0, 24h]. Takes effect at the next tick.
+  CommandResult set_override(const std::string& point, double value, Duration hold,
+                             const std::string& cmd_id, SteadyTime now);
+  // Always ok (idempotent): ends the point's hold if there is one.
+  CommandResult release(const std::string& point, const std::string& cmd_id);
+
+  // For `check`, `status` and tests.
+  std::optional<double> actuator_state(const std::string& point) const { return arbiter_.state(point); }
+  bool override_active(const std::string& point) const { return overrides_.count(point) > 0; }
+  bool alarm_raised(const std::string& name) const { return alarms_.raised(name); }
+
+ private:
+  struct RuleRun {
+    bool active = false;
+    bool failsafe = false;
+    bool pending = false;
+    std::optional<SteadyTime> true_since;
+    std::optional<SteadyTime> pulse_end;
+  };
+  struct Override {
+    double value;
+    SteadyTime until;
+    std::string cmd_id;
+  };
+  struct WriteState {
+    double value = 0;
+    std::string reason;
+    bool failing = false;
+    std::optional<SteadyTime> retry_at;
+  };
+  class Context;
+
+  void run_when_rule(const Rule& r, RuleRun& run, const EvalContext& ctx, SteadyTime now);
+  void run_at_rule(const Rule& r, RuleRun& run, const EvalContext& ctx, SteadyTime now,
+                   std::optional<std::int64_t> minute, std::int64_t wall_ms, std::vector<Event>& events);
+  std::map<std::string, Claim> claims(SteadyTime now) const;
+
+  const config::Config config_;  // a copy: the engine outlives nothing it was given
+  RuleSet rules_;
+  EngineOptions options_;
+  PointState points_;
+  Arbiter arbiter_;
+  Alarms alarms_;
+  std::vector<RuleRun> runs_;
+  std::map<std::string, Failsafe> failsafe_;
+  std::map<std::string, Override> overrides_;
+  std::map<std::string, WriteState> writes_;
+  std::optional<std::int64_t> last_minute_;   // local minutes at the previous plausible tick
+  bool clock_reported_ = false;
+  bool uses_time_ = false;
+};
+
+}  // namespace farmgate::rules

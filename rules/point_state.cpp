@@ -1,0 +1,90 @@
+#include "rules/point_state.h"
+
+#include <algorithm>
+
+namespace farmgate::rules {
+
+PointState::PointState(const config::Config& config, SteadyTime start) : start_(start) {
+  for (const auto& d : config.devices)
+    for (const auto& p : d.points) points_[p.id].stale_after = d.stale_after;
+}
+
+PointState::Entry* PointState::find(const std::string& id) {
+  auto it = points_.find(id);
+  return it == points_.end() ? nullptr : &it->second;
+}
+
+const PointState::Entry* PointState::find(const std::string& id) const {
+  auto it = points_.find(id);
+  return it == points_.end() ? nullptr : &it->second;
+}
+
+void PointState::keep_history(const std::string& id, Duration span) {
+  if (Entry* e = find(id)) e->keep = std::max(e->keep, span);
+}
+
+void PointState::on_reading(const Reading& r, SteadyTime now) {
+  Entry* e = find(r.point);
+  if (!e) return;
+  switch (r.quality) {
+    case Quality::error: return;  // keep the last good value until it is stale
+    case Quality::bad: e->bad = true; return;
+    case Quality::good: break;
+  }
+  if (!r.value) return;
+  e->bad = false;
+  e->has_good = true;
+  e->last_good = now;
+  e->last = *r.value;
+  if (e->keep.count() > 0) {
+    e->history.push_back({now, *r.value});
+    // Keep one sample older than the window (delta needs it), plus a stale period.
+    SteadyTime horizon = now - e->keep - e->stale_after;
+    while (e->history.size() > 1 && e->history[1].t <= horizon) e->history.pop_front();
+  }
+}
+
+Value PointState::value(const std::string& id, SteadyTime now) const {
+  const Entry* e = find(id);
+  if (!e) return Value{};
+  if (e->bad) return Value{};
+  if (!e->has_good)
+    return now - start_ < e->stale_after ? Value{Value::Kind::pending, 0} : Value{};
+  if (now - e->last_good >= e->stale_after) return Value{};
+  return Value::of(e->last);
+}
+
+Value PointState::window(WindowFn fn, const std::string& id, Duration span, SteadyTime now) const {
+  Value cur = value(id, now);
+  if (!cur.known()) return cur;
+  const Entry* e = find(id);
+  const SteadyTime from = now - span;
+  if (fn == WindowFn::delta) {
+    const Sample* base = nullptr;
+    for (const auto& s : e->history)
+      if (s.t <= from) base = &s;
+    if (!base || base->t < from - e->stale_after) return Value{};
+    return Value::of(cur.number - base->v);
+  }
+  double sum = 0, lo = 0, hi = 0;
+  int n = 0;
+  bool reaches_back = false;
+  for (const auto& s : e->history) {
+    if (s.t <= from + e->stale_after) reaches_back = true;
+    if (s.t < from) continue;
+    lo = n ? std::min(lo, s.v) : s.v;
+    hi = n ? std::max(hi, s.v) : s.v;
+    sum += s.v;
+    ++n;
+  }
+  if (n == 0 || !reaches_back) return Value{};
+  switch (fn) {
+    case WindowFn::avg: return Value::of(sum / n);
+    case WindowFn::min: return Value::of(lo);
+    case WindowFn::max: return Value::of(hi);
+    case WindowFn::delta: break;
+  }
+  return Value{};
+}
+
+}  // namespace farmgate::rules

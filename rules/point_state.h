@@ -1,0 +1,60 @@
+// What the rules know about every point: the latest good value, whether it is stale, bad or
+// still pending since start, and a short history of good values for avg/min/max/delta.
+//
+// Contract (spec §4):
+//  - good reading: the value, usable until `stale_after` (the device's) passes without another.
+//  - error reading: changes nothing; the last good value stays usable until it is stale.
+//  - bad reading: the point is unknown at once, until the next good reading.
+//  - no reading since start: pending until `stale_after` has passed since start, then unknown.
+// Windows: avg/min/max over the good values of the last SPAN; known only when the point itself
+// is usable and its history reaches back to within one stale_after of the window's start
+// (otherwise "not enough good data"). delta = latest - the last good value at or before
+// now - SPAN, which must be no older than now - SPAN - stale_after.
+// Single-threaded, like the engine that owns it.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/reading.h"
+#include "config/config.h"
+#include "rules/expression.h"
+
+namespace farmgate::rules {
+
+class PointState {
+ public:
+  // `start` is when the engine started (pending points count from it).
+  PointState(const config::Config& config, SteadyTime start);
+
+  // How long history of `id` must be kept (the longest window reading it).
+  void keep_history(const std::string& id, Duration span);
+
+  void on_reading(const Reading& r, SteadyTime now);
+  Value value(const std::string& id, SteadyTime now) const;
+  Value window(WindowFn fn, const std::string& id, Duration span, SteadyTime now) const;
+
+ private:
+  struct Sample {
+    SteadyTime t;
+    double v;
+  };
+  struct Entry {
+    Duration stale_after{30000};
+    Duration keep{0};
+    bool has_good = false;
+    bool bad = false;
+    SteadyTime last_good{};
+    double last = 0;
+    std::deque<Sample> history;
+  };
+  Entry* find(const std::string& id);
+  const Entry* find(const std::string& id) const;
+
+  SteadyTime start_;
+  std::unordered_map<std::string, Entry> points_;
+};
+
+}  // namespace farmgate::rules

@@ -1,0 +1,272 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+
+namespace farmgate::store {
+namespace {
+
+#define FG_READING_COLS "r.seq, p.name, r.ts_ms, r.value, p.boolean, p.unit, r.quality, r.error"
+
+int quality_code(Quality q) { return q == Quality::good ? 0 : q == Quality::bad ? 1 : 2; }
+Quality quality_from(std::int64_t c) {
+  return c == 0 ? Quality::good : c == 1 ? Quality::bad : Quality::error;
+}
+
+std::int64_t file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqReservation seqs,
+                         std::optional<Event> first_event)
+    : db_(std::move(db)),
+      options_(std::move(options)),
+      seqs_(std::move(seqs)),
+      cap_(*db_),
+      find_point_(*db_, "SELECT id FROM points WHERE name = ? AND unit = ? AND boolean = ?"),
+      insert_point_(*db_, "INSERT INTO points (name, unit, boolean) VALUES (?, ?, ?)"),
+      insert_reading_(*db_,
+                      "INSERT INTO readings (point, ts_ms, value, quality, error) "
+                      "VALUES (?, ?, ?, ?, ?)"),
+      insert_event_(*db_, "INSERT INTO events (ts_ms, type, fields) VALUES (?, ?, ?)"),
+      add_dropped_(*db_, "UPDATE meta SET value = value + ? WHERE key = 'dropped'"),
+      mark_reading_(*db_, "UPDATE readings SET sent = 1 WHERE seq = ? AND sent = 0"),
+      delete_event_(*db_, "DELETE FROM events WHERE seq = ?"),
+      unsent_readings_(*db_, "SELECT " FG_READING_COLS
+                             " FROM readings r INDEXED BY readings_unsent JOIN points p ON "
+                             "p.id = r.point WHERE r.sent = 0 AND r.seq > ? ORDER BY r.seq "
+                             "LIMIT ?"),
+      unsent_events_(*db_,
+                     "SELECT seq, ts_ms, type, fields FROM events WHERE seq > ? ORDER BY seq "
+                     "LIMIT ?"),
+      between_(*db_, "SELECT " FG_READING_COLS
+                     " FROM readings r JOIN points p ON p.id = r.point WHERE r.sent IN (0, 1) "
+                     "AND r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
+      count_unsent_(*db_, "SELECT count(*) FROM readings INDEXED BY readings_unsent "
+                          "WHERE sent = 0"),
+      oldest_unsent_(*db_, "SELECT ts_ms FROM readings INDEXED BY readings_unsent "
+                           "WHERE sent = 0 ORDER BY seq LIMIT 1"),
+      count_events_(*db_, "SELECT count(*) FROM events") {
+  sqlite3_commit_hook(
+      db_->handle(),
+      [](void* counter) {
+        ++*static_cast<std::int64_t*>(counter);
+        return 0;
+      },
+      &transactions_);
+  seed_sequences();
+  last_reading_seq_ = last_seq("readings");
+  last_event_seq_ = last_seq("events");
+  dropped_ = db_->query_int("SELECT value FROM meta WHERE key = 'dropped'");
+  if (first_event) events_.push_back(std::move(*first_event));
+}
+
+SqliteStore::~SqliteStore() { sqlite3_commit_hook(db_->handle(), nullptr, nullptr); }
+
+std::int64_t SqliteStore::last_seq(const char* table) {
+  Stmt s(*db_, "SELECT seq FROM sqlite_sequence WHERE name = ?");
+  s.bind(1, std::string(table));
+  return s.step() ? s.int64(0) : 0;
+}
+
+// A table that never gave a seq (a fresh file, maybe replacing a corrupt one) starts above
+// the reserved mark: every seq any earlier file gave is at most that mark.
+void SqliteStore::seed_sequences() {
+  if (seqs_.mark() == 0) return;
+  Transaction tx(*db_);
+  for (const char* table : {"readings", "events"}) {
+    const std::string t = table;
+    if (last_seq(table) > 0 || db_->query_int("SELECT count(*) FROM " + t) > 0) continue;
+    Stmt s(*db_, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)");
+    s.bind(1, t).bind(2, seqs_.mark()).run();
+  }
+  tx.commit();
+}
+
+void SqliteStore::add(Reading r) {
+  if (readings_.size() >= kMaxQueuedReadings) {
+    if (queue_dropped_ == 0) log::error("store: commit queue full, dropping oldest readings");
+    readings_.pop_front();
+    ++queue_dropped_;
+  }
+  readings_.push_back(std::move(r));
+}
+
+void SqliteStore::add(Event e) {
+  if (events_.size() >= kMaxQueuedEvents) {
+    log::error("store: commit queue full, dropping event ", events_.front().type, " ",
+               events_.front().fields.dump());
+    events_.pop_front();
+  }
+  events_.push_back(std::move(e));
+}
+
+std::int64_t SqliteStore::point_id(const Reading& r) {
+  auto key = std::make_tuple(r.point, r.unit, r.boolean);
+  if (auto it = point_ids_.find(key); it != point_ids_.end()) return it->second;
+  std::int64_t id = 0;
+  find_point_.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean});
+  if (find_point_.step()) {
+    id = find_point_.int64(0);
+    find_point_.reset();
+  } else {
+    find_point_.reset();
+    insert_point_.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean}).run();
+    id = sqlite3_last_insert_rowid(db_->handle());
+  }
+  point_ids_.emplace(std::move(key), id);
+  return id;
+}
+
+bool SqliteStore::commit() {
+  if (readings_.empty() && events_.empty() && queue_dropped_ == 0) return true;
+  // Reserve the seqs about to be given before they can become durable.
+  const auto upto = std::max(last_reading_seq_ + static_cast<std::int64_t>(readings_.size()),
+                             last_event_seq_ + static_cast<std::int64_t>(events_.size()));
+  if (!seqs_.cover(upto)) {
+    log::error("store: cannot write the seq mark ", seqs_.path());
+    return false;
+  }
+  std::int64_t reading_seq = last_reading_seq_, event_seq = last_event_seq_, cap_dropped = 0;
+  try {
+    Transaction tx(*db_);
+    for (const Reading& r : readings_) {
+      insert_reading_.bind(1, point_id(r)).bind(2, r.ts_ms);
+      if (r.value && r.quality != Quality::error) {
+        insert_reading_.bind(3, *r.value);
+      } else {
+        insert_reading_.bind_null(3);
+      }
+      insert_reading_.bind(4, std::int64_t{quality_code(r.quality)});
+      if (!r.error.empty()) insert_reading_.bind(5, r.error);
+      insert_reading_.run();
+      reading_seq = sqlite3_last_insert_rowid(db_->handle());
+    }
+    for (const Event& e : events_) {
+      insert_event_.bind(1, e.ts_ms).bind(2, e.type).bind(3, e.fields.dump()).run();
+      event_seq = sqlite3_last_insert_rowid(db_->handle());
+    }
+    const std::int64_t now = wall_ms();
+    if (wall_clock_plausible(now)) cap_.prune_sent(now - options_.keep_sent.count());
+    cap_dropped = cap_.enforce(options_.max_size);
+    if (queue_dropped_ + cap_dropped > 0) add_dropped_.bind(1, queue_dropped_ + cap_dropped).run();
+    tx.commit();
+  } catch (const SqliteError& e) {
+    point_ids_.clear();  // ids inserted by the rolled-back transaction are gone
+    log::error("store: commit failed, keeping ", readings_.size(), " readings and ",
+               events_.size(), " events queued: ", e.what());
+    return false;
+  }
+  if (cap_dropped > 0)
+    log::warning("store: max_size reached, dropped the ", cap_dropped, " oldest unsent readings");
+  last_reading_seq_ = reading_seq;
+  last_event_seq_ = event_seq;
+  dropped_ += queue_dropped_ + cap_dropped;
+  queue_dropped_ = 0;
+  readings_.clear();
+  events_.clear();
+  return true;
+}
+
+Reading SqliteStore::reading_from(Stmt& s, int c) const {
+  Reading r;
+  r.point = s.text(c + 1);
+  r.ts_ms = s.int64(c + 2);
+  r.value = s.real(c + 3);
+  r.boolean = s.int64(c + 4) != 0;
+  r.unit = s.text(c + 5);
+  r.quality = quality_from(s.int64(c + 6));
+  r.error = s.text(c + 7);
+  return r;
+}
+
+std::vector<StoredReading> SqliteStore::unsent_readings(std::int64_t after_seq,
+                                                        std::size_t limit) {
+  std::vector<StoredReading> out;
+  try {
+    unsent_readings_.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
+    while (unsent_readings_.step())
+      out.push_back({unsent_readings_.int64(0), reading_from(unsent_readings_, 0)});
+  } catch (const SqliteError& e) {
+    log::error("store: reading the outbox: ", e.what());
+  }
+  unsent_readings_.reset();
+  return out;
+}
+
+std::vector<StoredEvent> SqliteStore::unsent_events(std::int64_t after_seq, std::size_t limit) {
+  std::vector<StoredEvent> out;
+  try {
+    unsent_events_.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
+    while (unsent_events_.step()) {
+      Event e{unsent_events_.int64(1), unsent_events_.text(2),
+              nlohmann::json::parse(unsent_events_.text(3), nullptr, false)};
+      out.push_back({unsent_events_.int64(0), std::move(e)});
+    }
+  } catch (const SqliteError& e) {
+    log::error("store: reading the event outbox: ", e.what());
+  }
+  unsent_events_.reset();
+  return out;
+}
+
+// Failing here only means the items are sent again (the platform de-duplicates by seq).
+void SqliteStore::mark(Stmt& stmt, const std::vector<std::int64_t>& seqs, const char* what) {
+  if (seqs.empty()) return;
+  try {
+    Transaction tx(*db_);
+    for (std::int64_t seq : seqs) stmt.bind(1, seq).run();
+    tx.commit();
+  } catch (const SqliteError& e) {
+    stmt.reset();
+    log::error("store: marking ", seqs.size(), " ", what, " sent: ", e.what());
+  }
+}
+
+void SqliteStore::mark_readings_sent(const std::vector<std::int64_t>& seqs) {
+  mark(mark_reading_, seqs, "readings");
+}
+
+void SqliteStore::mark_events_sent(const std::vector<std::int64_t>& seqs) {
+  mark(delete_event_, seqs, "events");
+}
+
+std::vector<Reading> SqliteStore::readings_between(std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<Reading> out;
+  try {
+    between_.bind(1, from_ms).bind(2, to_ms);
+    while (between_.step()) out.push_back(reading_from(between_, 0));
+  } catch (const SqliteError& e) {
+    log::error("store: replay query: ", e.what());
+  }
+  between_.reset();
+  return out;
+}
+
+BufferStats SqliteStore::stats() {
+  BufferStats s;
+  auto single = [](Stmt& q) -> std::optional<std::int64_t> {
+    std::optional<std::int64_t> v;
+    if (q.step()) v = q.int64(0);
+    q.reset();
+    return v;
+  };
+  try {
+    s.unsent = single(count_unsent_).value_or(0);
+    s.oldest_unsent_ts = single(oldest_unsent_);
+    s.unsent_events = single(count_events_).value_or(0);
+  } catch (const SqliteError& e) {
+    log::error("store: stats: ", e.what());
+  }
+  s.dropped = dropped_ + queue_dropped_;
+  s.file_bytes = file_size(db_->path()) + file_size(db_->path() + "-wal");
+  return s;
+}
+
+}  // namespace farmgate::store

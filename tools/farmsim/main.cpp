@@ -1,0 +1,118 @@
+// farmsim FILE.yaml [--control-port N]
+// Serves the described Modbus devices until SIGTERM/SIGINT (exit 0). Prints one line per
+// listener, then "farmsim: ready" once all are open. Exit 2: bad command line or file;
+// exit 1: a listener or device could not be opened.
+#include <signal.h>
+
+#include <boost/asio.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tools/farmsim/control.h"
+#include "tools/farmsim/rtu_server.h"
+#include "tools/farmsim/sim_config.h"
+#include "tools/farmsim/simulator.h"
+#include "tools/farmsim/tcp_server.h"
+#include "tools/farmsim/value_codec.h"
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(100);
+
+int usage(const std::string& why) {
+  std::cerr << "farmsim: " << why << "\nusage: farmsim FILE.yaml [--control-port N]\n";
+  return 2;
+}
+
+std::string join(const std::vector<int>& v) {
+  std::string s;
+  for (int x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+// Drives a physics model, when one is set, from the same loop that serves requests.
+void schedule_ticks(boost::asio::steady_timer& timer, farmsim::Simulator& sim) {
+  timer.expires_after(kTick);
+  timer.async_wait([&timer, &sim](boost::system::error_code ec) {
+    if (ec) return;
+    sim.tick(kTick);
+    schedule_ticks(timer, sim);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string file;
+  int control_port = -1;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--control-port" && i + 1 < argc) {
+      auto p = farmsim::parse_integer(argv[++i], 0, 65535);
+      if (!p) return usage("bad --control-port '" + std::string(argv[i]) + "'");
+      control_port = int(*p);
+    } else if (a == "-h" || a == "--help") {
+      std::cout << "usage: farmsim FILE.yaml [--control-port N]\n";
+      return 0;
+    } else if (file.empty() && !a.empty() && a[0] != '-') {
+      file = a;
+    } else {
+      return usage("unexpected argument '" + a + "'");
+    }
+  }
+  if (file.empty()) return usage("missing the description file");
+
+  std::vector<std::string> errors;
+  auto cfg = farmsim::load_sim_config(file, &errors);
+  if (!cfg) {
+    for (const auto& e : errors) std::cerr << e << "\n";
+    return 2;
+  }
+  if (control_port >= 0) cfg->control_port = control_port;
+
+  farmsim::Simulator sim;
+  for (auto& [id, setup] : cfg->units) {
+    sim.bank().unit(id) = std::move(setup.tables);
+    sim.set_fault(id, setup.fault);
+  }
+
+  signal(SIGPIPE, SIG_IGN);
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io](boost::system::error_code, int) { io.stop(); });
+
+  std::vector<std::unique_ptr<farmsim::TcpServer>> tcp;
+  std::vector<std::unique_ptr<farmsim::RtuServer>> rtu;
+  std::unique_ptr<farmsim::ControlServer> control;
+  try {
+    for (const auto& s : cfg->servers) {
+      if (s.kind == farmsim::ServerConfig::Kind::tcp) {
+        tcp.push_back(std::make_unique<farmsim::TcpServer>(io, sim, s));
+        std::cout << "farmsim: tcp " << s.host << ":" << tcp.back()->port() << " units "
+                  << join(s.units) << "\n";
+      } else {
+        rtu.push_back(std::make_unique<farmsim::RtuServer>(io, sim, s));
+        std::cout << "farmsim: rtu " << s.serial.device << " units " << join(s.units) << "\n";
+      }
+    }
+    if (cfg->control_port > 0) {
+      control = std::make_unique<farmsim::ControlServer>(io, sim, cfg->control_port,
+                                                         [&io] { io.stop(); });
+      std::cout << "farmsim: control 127.0.0.1:" << control->port() << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "farmsim: error: " << e.what() << "\n";
+    return 1;
+  }
+
+  boost::asio::steady_timer ticks(io);
+  if (sim.has_model()) schedule_ticks(ticks, sim);
+
+  std::cout << "farmsim: ready" << std::endl;
+  io.run();
+  std::cout << "farmsim: stopped" << std::endl;
+  return 0;
+}

@@ -1,0 +1,158 @@
+#include "uplink/commands.h"
+
+#include "config/units.h"
+
+namespace farmgate::uplink {
+namespace {
+
+using nlohmann::json;
+
+std::optional<Op> parse_op(const std::string& s) {
+  if (s == "set") return Op::set;
+  if (s == "release") return Op::release;
+  if (s == "read") return Op::read;
+  if (s == "status") return Op::status;
+  return std::nullopt;
+}
+
+std::string string_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Only the id, to echo it when the payload is refused before it is read.
+std::string try_read_id(const std::string& payload) {
+  json j = json::parse(payload, nullptr, false);
+  return j.is_object() ? string_field(j, "id") : "";
+}
+
+ParseResult refuse(Refusal r, std::string error) {
+  r.error = std::move(error);
+  return r;
+}
+
+// The point checks shared by set, release and read.
+std::optional<std::string> check_point(const json& j, Op op, const config::Config& config,
+                                       const config::Point** point) {
+  auto it = j.find("point");
+  if (it == j.end()) return std::string("`point` is missing");
+  if (!it->is_string()) return std::string("`point` must be a string");
+  const std::string id = it->get<std::string>();
+  *point = config.find_point(id);
+  if (!*point) return "unknown point " + id;
+  if ((op == Op::set || op == Op::release) && !(*point)->writable)
+    return id + " is not writable";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_set(const json& j, const config::Point& p, Command& c) {
+  c.boolean = p.type == config::ValueType::boolean;
+  auto v = j.find("value");
+  if (v == j.end()) return std::string("`value` is missing");
+  if (c.boolean) {
+    if (!v->is_boolean()) return p.id + " is a bool point: `value` must be true or false";
+    c.value = v->get<bool>() ? 1 : 0;
+  } else {
+    if (!v->is_number()) return p.id + " is a numeric point: `value` must be a number";
+    c.value = v->get<double>();
+  }
+  auto h = j.find("hold");
+  if (h == j.end()) return std::string("`hold` is missing (a duration such as \"30m\")");
+  if (!h->is_string()) return std::string("`hold` must be a duration string such as \"30m\"");
+  auto d = config::parse_duration(h->get<std::string>());
+  if (!d.ok()) return "`hold`: " + d.error();
+  if (d.value() <= Duration(0)) return std::string("`hold` must be longer than 0");
+  if (d.value() > kMaxHold) return std::string("`hold` is over 24h");
+  c.hold = d.value();
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* to_string(Op op) {
+  switch (op) {
+    case Op::set: return "set";
+    case Op::release: return "release";
+    case Op::read: return "read";
+    case Op::status: return "status";
+  }
+  return "?";
+}
+
+ParseResult parse_command(const std::string& payload, const config::Config& config) {
+  Refusal r;
+  if (payload.size() > kMaxCommandBytes) {
+    // Bounded by the broker's packet limit; the id helps the platform match the answer.
+    if (payload.size() <= 16 * kMaxCommandBytes) r.id = try_read_id(payload);
+    return refuse(r, "payload is " + std::to_string(payload.size()) +
+                         " bytes, over the limit of 4096");
+  }
+  json j = json::parse(payload, nullptr, false);
+  if (j.is_discarded()) return refuse(r, "malformed JSON");
+  if (!j.is_object()) return refuse(r, "a command must be a JSON object");
+  r.id = string_field(j, "id");
+  r.op = string_field(j, "op");
+  r.point = string_field(j, "point");
+  auto id = j.find("id");
+  if (id == j.end()) return refuse(r, "`id` is missing");
+  if (!id->is_string() || id->get<std::string>().empty())
+    return refuse(r, "`id` must be a non-empty string");
+  if (!j.contains("op")) return refuse(r, "`op` is missing");
+  auto op = parse_op(r.op);
+  if (!op) {
+    r.op.clear();
+    return refuse(r, "unknown op (expected set, release, read or status)");
+  }
+  Command c;
+  c.id = r.id;
+  c.op = *op;
+  if (c.op == Op::status) return c;
+  const config::Point* point = nullptr;
+  if (auto e = check_point(j, c.op, config, &point)) return refuse(r, *e);
+  c.point = point->id;
+  if (c.op == Op::set) {
+    if (auto e = check_set(j, *point, c)) return refuse(r, *e);
+  }
+  return c;
+}
+
+std::string result_payload(const std::string& id, const Outcome& o) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  if (!id.empty()) j["id"] = id;
+  j["ok"] = o.ok;
+  if (!o.ok) j["error"] = o.error.empty() ? "failed" : o.error;
+  if (o.extra.is_object()) {
+    for (const auto& [key, value] : o.extra.items())
+      if (key != "id" && key != "ok" && key != "error") j[key] = value;
+  }
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string refusal_payload(const Refusal& r) {
+  return result_payload(r.id, Outcome{false, r.error, nullptr});
+}
+
+namespace {
+
+Event make_event(std::int64_t ts_ms, const std::string& id, const std::string& op,
+                 const std::string& point, bool ok, const std::string& error) {
+  json f = json::object();
+  if (!id.empty()) f["id"] = id;
+  if (!op.empty()) f["op"] = op;
+  if (!point.empty()) f["point"] = point;
+  f["ok"] = ok;
+  if (!ok) f["error"] = error.empty() ? "failed" : error;
+  return Event{ts_ms, "command", std::move(f)};
+}
+
+}  // namespace
+
+Event command_event(std::int64_t ts_ms, const Command& c, const Outcome& o) {
+  return make_event(ts_ms, c.id, to_string(c.op), c.point, o.ok, o.error);
+}
+
+Event refusal_event(std::int64_t ts_ms, const Refusal& r) {
+  return make_event(ts_ms, r.id, r.op, r.point, false, r.error);
+}
+
+}  // namespace farmgate::uplink

@@ -1,0 +1,112 @@
+#include "uplink/forwarder.h"
+
+#include "common/log.h"
+#include "uplink/payloads.h"
+
+namespace farmgate::uplink {
+
+Forwarder::Forwarder(boost::asio::io_context& io, store::Store& store, ForwarderOptions options,
+                     Publish publish)
+    : store_(store), options_(std::move(options)), publish_(std::move(publish)), timer_(io) {
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+}
+
+void Forwarder::restart_from_oldest() {
+  in_flight_.clear();
+  event_cursor_ = 0;
+  reading_cursor_ = 0;
+  backlog_ = false;
+}
+
+void Forwarder::connected() {
+  if (stopped_) return;
+  connected_ = true;
+  restart_from_oldest();
+  arm_timer();
+  pump();
+}
+
+void Forwarder::disconnected() {
+  connected_ = false;
+  restart_from_oldest();
+}
+
+void Forwarder::stop() {
+  stopped_ = true;
+  connected_ = false;
+  timer_.cancel();
+}
+
+void Forwarder::arm_timer() {
+  if (timer_armed_ || stopped_) return;
+  timer_armed_ = true;
+  timer_.expires_after(options_.publish_interval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    timer_armed_ = false;
+    if (ec || stopped_) return;
+    pump();
+    arm_timer();
+  });
+}
+
+void Forwarder::delivered(std::uint64_t id) {
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return;  // sent before a reconnect: resent since, harmless
+  if (it->second.topic == Topic::events) {
+    store_.mark_events_sent(it->second.seqs);
+  } else {
+    store_.mark_readings_sent(it->second.seqs);
+  }
+  in_flight_.erase(it);
+  if (backlog_) pump();
+}
+
+void Forwarder::failed(std::uint64_t id) {
+  if (in_flight_.count(id) == 0) return;
+  // Its seqs are behind the cursors: start again from the oldest unsent at the next pump
+  // (what else is in flight may arrive twice; the platform de-duplicates by seq).
+  restart_from_oldest();
+}
+
+bool Forwarder::send(Topic topic, const std::string& payload, std::vector<std::int64_t> seqs) {
+  std::uint64_t id = next_id_++;
+  in_flight_[id] = InFlight{topic, std::move(seqs)};
+  if (publish_(topic, payload, id)) return true;
+  // The link went down under us; the disconnect handler follows. Resend from the oldest.
+  log::debug("uplink: publish refused, will resend from the oldest unsent");
+  restart_from_oldest();
+  return false;
+}
+
+void Forwarder::pump() {
+  if (!connected_ || stopped_) return;
+  backlog_ = false;
+  while (in_flight_.size() < options_.max_in_flight) {
+    std::size_t room = options_.max_in_flight - in_flight_.size();
+    auto events = store_.unsent_events(event_cursor_, room);
+    if (!events.empty()) {
+      if (events.size() == room) backlog_ = true;
+      for (const auto& e : events) {
+        if (!send(Topic::events, event_payload(e), {e.seq})) return;
+        event_cursor_ = e.seq;
+      }
+      continue;  // events first, always: look again before any telemetry
+    }
+    auto readings = store_.unsent_readings(reading_cursor_, options_.max_batch);
+    if (readings.empty()) break;
+    std::vector<std::int64_t> seqs;
+    seqs.reserve(readings.size());
+    for (const auto& r : readings) seqs.push_back(r.seq);
+    std::int64_t last = seqs.back();
+    if (!send(Topic::telemetry, telemetry_payload(options_.gateway_id, readings), std::move(seqs)))
+      return;
+    reading_cursor_ = last;
+    // A short batch means we have caught up: the rest waits for publish_interval.
+    if (readings.size() < options_.max_batch) break;
+    backlog_ = true;
+  }
+  if (in_flight_.size() >= options_.max_in_flight) backlog_ = true;
+}
+
+}  // namespace farmgate::uplink

@@ -1,0 +1,77 @@
+// Store-and-forward: moves what the store holds unsent to the broker, and marks it sent only
+// when the broker acknowledged it (spec §6). Runs on the daemon's io_context; not thread-safe.
+//
+// Order of sending, on every pump: all unsent events first (one message each, seq order),
+// then telemetry batches of up to max_batch readings, oldest first. At most max_in_flight
+// messages wait for their acknowledgement at once. While a backlog exists (a query came back
+// full), each acknowledgement pumps again at once, so a backlog drains at the link's pace
+// rather than one batch per publish_interval; live readings are just newer seqs in the same
+// queue. When caught up, new data goes out every publish_interval.
+//
+// At-least-once: on disconnect, whatever is in flight is forgotten (it stays unsent in the
+// store) and everything unsent is sent again after the next connect, oldest first. The
+// platform de-duplicates by seq.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/clock.h"
+#include "store/store.h"
+
+namespace farmgate::uplink {
+
+struct ForwarderOptions {
+  std::string gateway_id;
+  std::size_t max_batch = 500;
+  Duration publish_interval{1000};
+  std::size_t max_in_flight = 8;
+};
+
+class Forwarder {
+ public:
+  enum class Topic { events, telemetry };
+  // Hands one message to the link; returns false when it could not be sent now. `id` comes
+  // back through delivered() once the broker acknowledged it. ids start at 1 and never repeat.
+  using Publish = std::function<bool(Topic topic, const std::string& payload, std::uint64_t id)>;
+
+  Forwarder(boost::asio::io_context& io, store::Store& store, ForwarderOptions options,
+            Publish publish);
+
+  void connected();     // begins (again) from the oldest unsent, and pumps at once
+  void disconnected();  // forgets what is in flight; stops sending until connected()
+  void delivered(std::uint64_t id);  // marks exactly that message's seqs sent
+  void failed(std::uint64_t id);     // that message stays unsent; sending restarts from the oldest
+  void stop();          // no more sending; timers cancelled
+  void pump();          // sends what it can now (also runs every publish_interval)
+
+  std::size_t in_flight() const { return in_flight_.size(); }
+  std::uint64_t messages_sent() const { return next_id_ - 1; }
+
+ private:
+  struct InFlight {
+    Topic topic;
+    std::vector<std::int64_t> seqs;
+  };
+  bool send(Topic topic, const std::string& payload, std::vector<std::int64_t> seqs);
+  void restart_from_oldest();
+  void arm_timer();
+
+  store::Store& store_;
+  ForwarderOptions options_;
+  Publish publish_;
+  boost::asio::steady_timer timer_;
+  std::map<std::uint64_t, InFlight> in_flight_;
+  std::uint64_t next_id_ = 1;
+  std::int64_t event_cursor_ = 0;    // the last event seq handed to the link
+  std::int64_t reading_cursor_ = 0;  // the last reading seq handed to the link
+  bool connected_ = false, stopped_ = false, backlog_ = false, timer_armed_ = false;
+};
+
+}  // namespace farmgate::uplink

@@ -1,0 +1,204 @@
+#include "uplink/mqtt_link.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <mqtt/async_client.h>
+
+#include "common/log.h"
+
+namespace farmgate::uplink {
+
+// Paho's callbacks: each only posts to the loop.
+struct MqttLink::Listeners {
+  struct Connect : mqtt::iaction_listener {
+    MqttLink* link;
+    void on_success(const mqtt::token&) override {}  // the connected handler reports it
+    void on_failure(const mqtt::token& t) override {
+      int rc = t.get_return_code();
+      std::string why = "connect to " + link->settings_.server_uri + " failed: " +
+                        mqtt::exception::error_str(rc);
+      if (t.get_reason_code() != mqtt::ReasonCode::SUCCESS)
+        why += " (" + mqtt::exception::reason_code_str(t.get_reason_code()) + ")";
+      link->post([l = link, why] { l->on_connect_failed(why); });
+    }
+  };
+  struct Publish : mqtt::iaction_listener {
+    MqttLink* link;
+    static std::uint64_t id_of(const mqtt::token& t) {
+      return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(t.get_user_context()));
+    }
+    void on_success(const mqtt::token& t) override {
+      std::uint64_t id = id_of(t);
+      if (id) link->post([l = link, id] { l->handlers_.delivered(id); });
+    }
+    void on_failure(const mqtt::token& t) override {
+      std::uint64_t id = id_of(t);
+      if (id) link->post([l = link, id] { l->handlers_.failed(id); });
+    }
+  };
+  Connect connect;
+  Publish publish;
+};
+
+template <typename F>
+void MqttLink::post(F f) {
+  // Runs on Paho threads too: reads only members that stay unchanged until client_ is gone.
+  // Work that reaches the loop after the link was destroyed finds the pointer expired.
+  boost::asio::post(io_, [alive = weak_alive_, f = std::move(f)]() mutable {
+    if (alive.lock()) f();
+  });
+}
+
+MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandlers handlers)
+    : io_(io),
+      settings_(std::move(settings)),
+      handlers_(std::move(handlers)),
+      alive_(std::make_shared<bool>(true)),
+      weak_alive_(alive_),
+      listeners_(std::make_unique<Listeners>()),
+      retry_timer_(io),
+      retry_delay_(settings_.min_retry) {
+  listeners_->connect.link = this;
+  listeners_->publish.link = this;
+  // No persistence, no offline buffer: the store is the buffer.
+  client_ = std::make_unique<mqtt::async_client>(settings_.server_uri, settings_.client_id,
+                                                 static_cast<mqtt::iclient_persistence*>(nullptr));
+  client_->set_connected_handler([this](const std::string&) {
+    post([this] {
+      connected_ = ever_connected_ = true;
+      retry_delay_ = settings_.min_retry;
+      last_error_.clear();
+      tls_error_.clear();
+      log::info("uplink: connected to ", settings_.server_uri);
+      handlers_.connected();
+    });
+  });
+  client_->set_connection_lost_handler([this](const std::string& cause) {
+    post([this, cause] {
+      connected_ = false;
+      last_error_ = "connection lost" + (cause.empty() ? "" : ": " + cause);
+      log::warning("uplink: ", last_error_, "; reconnecting");
+      handlers_.disconnected(last_error_);
+    });
+  });
+  client_->set_message_callback([this](mqtt::const_message_ptr m) {
+    post([this, topic = m->get_topic(), payload = m->to_string()] {
+      handlers_.message(topic, payload);
+    });
+  });
+}
+
+MqttLink::~MqttLink() {
+  alive_.reset();
+  retry_timer_.cancel();
+  if (client_) {
+    try {
+      if (client_->is_connected()) client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+    } catch (const mqtt::exception&) {
+    }
+    client_.reset();  // no Paho callback runs after this
+  }
+}
+
+void MqttLink::start() {
+  if (started_) return;
+  started_ = true;
+  connect();
+}
+
+void MqttLink::connect() {
+  if (stopping_ || !client_) return;
+  mqtt::connect_options opts;
+  opts.set_clean_session(true);
+  opts.set_keep_alive_interval(std::chrono::duration_cast<std::chrono::seconds>(settings_.keep_alive));
+  opts.set_connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(settings_.connect_timeout));
+  opts.set_automatic_reconnect(std::chrono::duration_cast<std::chrono::seconds>(settings_.min_retry),
+                               std::chrono::duration_cast<std::chrono::seconds>(settings_.max_retry));
+  // Above the forwarder's window, so status and command results never wait behind it.
+  opts.set_max_inflight(64);
+  if (!settings_.username.empty()) opts.set_user_name(settings_.username);
+  if (!settings_.password.empty()) opts.set_password(settings_.password);
+  opts.set_will(mqtt::will_options(settings_.topic_base + "status", settings_.will_payload, 1, true));
+  if (settings_.tls) {
+    mqtt::ssl_options ssl;
+    ssl.set_trust_store(settings_.trust_store);
+    if (!settings_.cert_file.empty()) ssl.set_key_store(settings_.cert_file);
+    if (!settings_.key_file.empty()) ssl.set_private_key(settings_.key_file);
+    ssl.set_enable_server_cert_auth(true);
+    ssl.set_verify(true);  // the host name must match the certificate
+    ssl.set_error_handler([this](const std::string& msg) {
+      post([this, msg] {
+        tls_error_ = msg;
+        log::warning("uplink: TLS: ", msg);
+      });
+    });
+    opts.set_ssl(std::move(ssl));
+  }
+  try {
+    client_->connect(opts, nullptr, listeners_->connect);
+  } catch (const mqtt::exception& e) {
+    on_connect_failed(std::string("connect to ") + settings_.server_uri + " failed: " + e.what());
+  }
+}
+
+void MqttLink::on_connect_failed(const std::string& why) {
+  connected_ = false;
+  last_error_ = why + (tls_error_.empty() ? "" : " (TLS: " + tls_error_ + ")");
+  tls_error_.clear();
+  log::warning("uplink: ", last_error_);
+  handlers_.disconnected(last_error_);
+  // Once connected, Paho's automatic reconnect owns the retries; before that, we do.
+  if (ever_connected_ || stopping_) return;
+  retry_timer_.expires_after(retry_delay_);
+  retry_delay_ = std::min(retry_delay_ * 2, settings_.max_retry);
+  retry_timer_.async_wait([this, alive = weak_alive_](boost::system::error_code ec) {
+    if (!ec && alive.lock()) connect();
+  });
+}
+
+void MqttLink::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  retry_timer_.cancel();
+  if (!client_) return;
+  try {
+    if (client_->is_connected()) {
+      auto offline = mqtt::make_message(settings_.topic_base + "status", settings_.will_payload, 1, true);
+      client_->publish(offline)->wait_for(std::chrono::seconds(2));
+      client_->disconnect(2000)->wait_for(std::chrono::seconds(3));
+    }
+  } catch (const mqtt::exception& e) {
+    log::warning("uplink: clean disconnect failed: ", e.what());
+  }
+  // Destroying the client also ends any reconnect attempt still pending.
+  client_.reset();
+  connected_ = false;
+}
+
+bool MqttLink::publish(const std::string& topic, const std::string& payload, bool retained,
+                       std::uint64_t id) {
+  if (!connected_ || !client_) return false;
+  try {
+    auto msg = mqtt::make_message(topic, payload, 1, retained);
+    client_->publish(msg, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+                     listeners_->publish);
+    return true;
+  } catch (const mqtt::exception& e) {
+    // Typically the connection dropped and the loop has not heard yet.
+    log::debug("uplink: publish on ", topic, " refused: ", e.what());
+    return false;
+  }
+}
+
+void MqttLink::subscribe(const std::string& topic) {
+  if (!client_) return;
+  try {
+    client_->subscribe(topic, 1);
+  } catch (const mqtt::exception& e) {
+    log::warning("uplink: subscribe to ", topic, " failed: ", e.what());
+  }
+}
+
+}  // namespace farmgate::uplink

@@ -1,0 +1,88 @@
+// The MQTT connection (Paho C++ async client), confined behind a small interface whose
+// handlers all run on the daemon's io_context. Paho's threads only post to that loop.
+//
+// Choices, and why:
+// - No Paho buffering: publish() hands a message to Paho only while connected and returns
+//   false otherwise. SQLite is the one buffer; Paho's own is not durable (it never fsyncs).
+// - clean_session = true. A command is meant for the moment it is sent (a `hold` of 30m
+//   from an operator watching the pond): replaying commands queued by the broker after
+//   hours offline could drive an actuator nobody asked for now. The platform sees no
+//   cmd/result and resends if still wanted. A clean session also keeps Paho from re-sending
+//   its own in-flight publishes after a reconnect, which the forwarder re-sends from SQLite
+//   anyway. So `cmd` is subscribed again on every connect (from the loop, before anything
+//   is published on that connection).
+// - Reconnect: Paho's automatic reconnect (min_retry .. max_retry) once connected; the first
+//   connect is retried by this class with the same doubling backoff.
+// - Will: retained {"state":"offline"} on `status`; stop() publishes it itself, since a
+//   clean disconnect does not fire the will.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "uplink/link_settings.h"
+
+namespace mqtt {
+class async_client;
+}
+
+namespace farmgate::uplink {
+
+// Called on the io_context, never on a Paho thread.
+struct LinkHandlers {
+  std::function<void()> connected;
+  std::function<void(const std::string& why)> disconnected;  // lost, or a connect failed
+  std::function<void(const std::string& topic, const std::string& payload)> message;
+  std::function<void(std::uint64_t id)> delivered;  // the broker acknowledged (PUBACK)
+  std::function<void(std::uint64_t id)> failed;     // Paho gave up on it
+};
+
+class MqttLink {
+ public:
+  MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandlers handlers);
+  ~MqttLink();  // disconnects without the offline status (use stop() for a clean end)
+  MqttLink(const MqttLink&) = delete;
+  MqttLink& operator=(const MqttLink&) = delete;
+
+  void start();  // connects in the background; connected() follows on the loop
+  // Publishes `{"state":"offline"}` retained and disconnects, waiting at most ~2 s each.
+  // Blocks the loop thread briefly: meant for shutdown.
+  void stop();
+
+  // QoS 1. Returns false (and sends nothing) when not connected or Paho refused it; `id`
+  // comes back through delivered()/failed(). id 0: nobody needs to hear about it.
+  bool publish(const std::string& topic, const std::string& payload, bool retained,
+               std::uint64_t id);
+  void subscribe(const std::string& topic);
+
+  bool connected() const { return connected_; }  // as the loop last heard it
+  // The last connection problem, e.g. "TLS: ... certificate verify failed"; "" once connected.
+  const std::string& last_error() const { return last_error_; }
+  const LinkSettings& settings() const { return settings_; }
+
+ private:
+  struct Listeners;
+  void connect();
+  void on_connect_failed(const std::string& why);
+  template <typename F> void post(F f);
+
+  boost::asio::io_context& io_;
+  LinkSettings settings_;
+  LinkHandlers handlers_;
+  std::shared_ptr<bool> alive_;  // posted work checks it: the link may be gone by then
+  const std::weak_ptr<bool> weak_alive_;
+  std::unique_ptr<Listeners> listeners_;  // must outlive client_
+  std::unique_ptr<mqtt::async_client> client_;
+  boost::asio::steady_timer retry_timer_;
+  Duration retry_delay_;
+  bool started_ = false, ever_connected_ = false, connected_ = false, stopping_ = false;
+  std::string last_error_;
+  std::string tls_error_;  // from OpenSSL, joined to the next connect failure
+};
+
+}  // namespace farmgate::uplink

@@ -1,0 +1,46 @@
+// The JSON payloads of spec §5, built as one line of compact UTF-8 JSON each. Pure functions,
+// no I/O. A key with no value is left out (a point without unit, a device without error),
+// except a reading's `value`, which is null for an `error` reading. Times are Unix epoch ms.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace farmgate::uplink {
+
+// `telemetry`: {"gateway":ID,"readings":[{seq,point,ts,value,unit?,quality}...]}, in the
+// order given (the forwarder gives them oldest first). A bool point's value is true/false.
+std::string telemetry_payload(const std::string& gateway_id,
+                              const std::vector<store::StoredReading>& readings);
+
+// `events`: {seq,ts,type, ...the type's fields}, one event per message.
+std::string event_payload(const store::StoredEvent& event);
+
+// One device's health as `status` reports it.
+struct DeviceHealth {
+  std::int64_t ok = 0;       // successful reads
+  std::int64_t errors = 0;   // failed reads
+  std::string last_error;    // "" when none (then left out)
+};
+
+// What the daemon knows about itself; the uplink adds the buffer figures.
+struct StatusSnapshot {
+  std::string version;              // farmgate's version
+  std::int64_t started_ms = 0;      // when the daemon started
+  std::string config_sha256;        // hex SHA-256 of the main file and rule files
+  std::map<std::string, DeviceHealth> devices;
+};
+
+// Retained `status` on connect: {"state":"online","version":…,"started":…,"config":…}.
+std::string online_status_payload(const StatusSnapshot& s);
+// Retained `status` every status_interval: the online object plus
+// "buffer":{"unsent","oldest_unsent_ts"?,"dropped"} and "devices":{NAME:{ok,errors,last_error?}}.
+std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer);
+// The will, and what a clean stop publishes: {"state":"offline"}.
+std::string offline_status_payload();
+
+}  // namespace farmgate::uplink
