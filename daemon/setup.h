@@ -10,7 +10,7 @@
 
 #include "config/config.h"
 #include "config/diagnostic.h"
-#include "rules/rule_set.h"
+#include "rules/rule_file.h"
 
 namespace farmgate::daemon {
 
@@ -23,7 +23,15 @@ struct Setup {
   bool ok() const { return config.has_value() && !diagnostics.has_errors(); }
 };
 
+// Loads the main config and, when it is valid, the rule files it names.
 Setup load_setup(const std::string& config_path);
 void print_diagnostics(const config::Diagnostics& d, std::ostream& out);
+
+// For the one-shot tools: the main config alone (rules play no part); diagnostics go to
+// stderr; nothing when it has errors.
+std::optional<config::Config> load_config_or_report(const std::string& config_path);
+// True when every id names a point (and a writable one when asked); else says why on `err`.
+bool check_point_ids(const config::Config& config, const std::vector<std::string>& ids,
+                     bool writable, std::ostream& err);
 
 }  // namespace farmgate::daemon

@@ -27,7 +27,8 @@
 //  - wall clock not plausible (common/clock.h): once, a `fault` event with source `clock`;
 //    schedules wait, sensor rules keep working.
 // Per actuator: failsafe > override > active rules (highest priority; ties: first declared;
-// a pending rule at least as high holds the state) > default (off; numeric points: unchanged),
+// a rule still pending since start that would win holds the state) > default (off; numeric
+// points: unchanged),
 // then the Arbiter's protections (arbiter.h). Overrides hold at most 24h; `release` or the
 // end of the hold hands the actuator back.
 // A write that fails or reads back differently is retried every `retry_interval` until it

@@ -1,5 +1,7 @@
 #include "rules/replay.h"
 
+#include <map>
+
 namespace farmgate::rules {
 
 ReplayResult replay(const config::Config& config, const RuleSet& rules, const std::vector<Reading>& readings,
@@ -11,6 +13,19 @@ ReplayResult replay(const config::Config& config, const RuleSet& rules, const st
   auto steady = [&](std::int64_t wall) { return SteadyTime{} + Duration(wall - t0) + Duration(1); };
   Engine engine(config, rules, steady(t0), options.engine);
   for (const auto& [point, value] : options.initial_states) engine.on_actuator_state(point, value, steady(t0));
+  if (options.initial_states.empty()) {
+    // As the daemon reads actuators before driving them: take each writable point's first
+    // good reading of the first minute as its state at start.
+    std::map<std::string, bool> seen;
+    for (const auto& r : readings) {
+      if (r.ts_ms > t0 + 60000) break;
+      const config::Point* p = config.find_point(r.point);
+      if (p && p->writable && r.quality == Quality::good && r.value && !seen[r.point]) {
+        seen[r.point] = true;
+        engine.on_actuator_state(r.point, *r.value, steady(t0));
+      }
+    }
+  }
   size_t next = 0;
   const std::int64_t step = std::max<std::int64_t>(1, options.step.count());
   for (std::int64_t wall = t0;; wall += step) {

@@ -31,8 +31,9 @@ struct ReplayResult {
 struct ReplayOptions {
   EngineOptions engine;
   Duration step{1000};                   // the engine ticks this often in virtual time
-  // Actuator states at the start of the recording (as if read at start); absent: unknown,
-  // so the first decision is written whatever it is.
+  // Actuator states at the start of the recording (as if read at start). Empty: each
+  // writable point's first good reading within the recording's first minute, if any;
+  // an actuator with neither is unknown, so the first decision is written whatever it is.
   std::vector<std::pair<std::string, double>> initial_states;
 };
 

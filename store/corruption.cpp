@@ -33,8 +33,8 @@ std::string move_aside(const std::string& path, std::int64_t now_ms) {
     std::string from = path + suffix;
     if (!fs::exists(from)) continue;
     if (std::rename(from.c_str(), (target + suffix).c_str()) != 0) {
-      throw std::runtime_error("cannot move the corrupt buffer " + from + " aside: " +
-                               std::strerror(errno));
+      throw std::runtime_error("cannot move the corrupt buffer " + from +
+                               " aside: " + std::strerror(errno));
     }
   }
   return target;

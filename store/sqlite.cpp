@@ -25,6 +25,10 @@ void Db::fail(int rc, const std::string& doing) const {
   throw SqliteError(rc & 0xff, path_ + ": " + doing + ": " + sqlite3_errmsg(db_));
 }
 
+void Db::keep_wal_on_close() {
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 void Db::exec(const std::string& sql) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) fail(rc, sql.substr(0, 60));
@@ -42,8 +46,8 @@ std::int64_t Db::query_int(const std::string& sql) {
 }
 
 Stmt::Stmt(Db& db, const std::string& sql) : db_(db) {
-  int rc = sqlite3_prepare_v3(db.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_,
-                              nullptr);
+  int rc =
+      sqlite3_prepare_v3(db.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) db.fail(rc, "prepare " + sql.substr(0, 60));
 }
 

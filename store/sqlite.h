@@ -39,6 +39,9 @@ class Db {
   std::optional<std::string> query_text(const std::string& sql);
   std::int64_t query_int(const std::string& sql);  // 0 when no row
   [[noreturn]] void fail(int rc, const std::string& doing) const;
+  // Closing will neither checkpoint nor delete the -wal: a file about to be moved aside
+  // keeps its WAL (and -shm) as they were, for a post-mortem.
+  void keep_wal_on_close();
 
  private:
   sqlite3* db_ = nullptr;

@@ -16,6 +16,11 @@ Quality quality_from(std::int64_t c) {
   return c == 0 ? Quality::good : c == 1 ? Quality::bad : Quality::error;
 }
 
+// Invalid UTF-8 (a device's error text, say) must not make every commit throw.
+std::string to_json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::int64_t file_size(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
@@ -48,10 +53,12 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqRes
       between_(*db_, "SELECT " FG_READING_COLS
                      " FROM readings r JOIN points p ON p.id = r.point WHERE r.sent IN (0, 1) "
                      "AND r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
-      count_unsent_(*db_, "SELECT count(*) FROM readings INDEXED BY readings_unsent "
-                          "WHERE sent = 0"),
-      oldest_unsent_(*db_, "SELECT ts_ms FROM readings INDEXED BY readings_unsent "
-                           "WHERE sent = 0 ORDER BY seq LIMIT 1"),
+      count_unsent_(*db_,
+                    "SELECT count(*) FROM readings INDEXED BY readings_unsent "
+                    "WHERE sent = 0"),
+      oldest_unsent_(*db_,
+                     "SELECT ts_ms FROM readings INDEXED BY readings_unsent "
+                     "WHERE sent = 0 ORDER BY seq LIMIT 1"),
       count_events_(*db_, "SELECT count(*) FROM events") {
   sqlite3_commit_hook(
       db_->handle(),
@@ -67,7 +74,14 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqRes
   if (first_event) events_.push_back(std::move(*first_event));
 }
 
-SqliteStore::~SqliteStore() { sqlite3_commit_hook(db_->handle(), nullptr, nullptr); }
+SqliteStore::~SqliteStore() {
+  try {
+    commit();  // a clean stop loses nothing queued
+  } catch (const std::exception& e) {
+    log::error("store: final commit: ", e.what());
+  }
+  sqlite3_commit_hook(db_->handle(), nullptr, nullptr);
+}
 
 std::int64_t SqliteStore::last_seq(const char* table) {
   Stmt s(*db_, "SELECT seq FROM sqlite_sequence WHERE name = ?");
@@ -101,7 +115,7 @@ void SqliteStore::add(Reading r) {
 void SqliteStore::add(Event e) {
   if (events_.size() >= kMaxQueuedEvents) {
     log::error("store: commit queue full, dropping event ", events_.front().type, " ",
-               events_.front().fields.dump());
+               to_json_text(events_.front().fields));
     events_.pop_front();
   }
   events_.push_back(std::move(e));
@@ -149,7 +163,7 @@ bool SqliteStore::commit() {
       reading_seq = sqlite3_last_insert_rowid(db_->handle());
     }
     for (const Event& e : events_) {
-      insert_event_.bind(1, e.ts_ms).bind(2, e.type).bind(3, e.fields.dump()).run();
+      insert_event_.bind(1, e.ts_ms).bind(2, e.type).bind(3, to_json_text(e.fields)).run();
       event_seq = sqlite3_last_insert_rowid(db_->handle());
     }
     const std::int64_t now = wall_ms();
@@ -159,8 +173,8 @@ bool SqliteStore::commit() {
     tx.commit();
   } catch (const SqliteError& e) {
     point_ids_.clear();  // ids inserted by the rolled-back transaction are gone
-    log::error("store: commit failed, keeping ", readings_.size(), " readings and ",
-               events_.size(), " events queued: ", e.what());
+    log::error("store: commit failed, keeping ", readings_.size(), " readings and ", events_.size(),
+               " events queued: ", e.what());
     return false;
   }
   if (cap_dropped > 0)
@@ -186,8 +200,7 @@ Reading SqliteStore::reading_from(Stmt& s, int c) const {
   return r;
 }
 
-std::vector<StoredReading> SqliteStore::unsent_readings(std::int64_t after_seq,
-                                                        std::size_t limit) {
+std::vector<StoredReading> SqliteStore::unsent_readings(std::int64_t after_seq, std::size_t limit) {
   std::vector<StoredReading> out;
   try {
     unsent_readings_.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));

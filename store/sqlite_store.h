@@ -27,7 +27,7 @@ class SqliteStore : public Store {
   // `first_event` (the storage fault of a replaced corrupt file) is queued before anything.
   SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqReservation seqs,
               std::optional<Event> first_event);
-  ~SqliteStore() override;
+  ~SqliteStore() override;  // commits what is still queued (best effort)
 
   void add(Reading r) override;
   void add(Event e) override;

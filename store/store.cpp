@@ -25,17 +25,24 @@ void configure(Db& db) {
 // Opens, checks and migrates. Throws CorruptDatabase for a file to move aside, and
 // std::runtime_error when no database can be had here at all.
 std::unique_ptr<Db> open_checked(const std::string& path) {
+  std::unique_ptr<Db> db;
   try {
-    auto db = std::make_unique<Db>(path);
+    db = std::make_unique<Db>(path);
     db->query_int("PRAGMA user_version");  // reads the header: "not a database" shows here
     check_integrity(*db);
     configure(*db);
     migrate(*db);
     return db;
   } catch (const SqliteError& e) {
-    if (e.means_corrupt()) throw CorruptDatabase(e.what());
-    throw std::runtime_error("cannot open the buffer " + path + " (is its folder there and " +
-                             "writable, is the disk full?): " + e.what());
+    if (!e.means_corrupt()) {
+      throw std::runtime_error("cannot open the buffer " + path + " (is its folder there and " +
+                               "writable, is the disk full?): " + e.what());
+    }
+    if (db) db->keep_wal_on_close();
+    throw CorruptDatabase(e.what());
+  } catch (const CorruptDatabase&) {
+    if (db) db->keep_wal_on_close();
+    throw;
   }
 }
 
@@ -63,8 +70,7 @@ std::unique_ptr<Store> Store::open(const config::Storage& options) {
     }
   }
   try {
-    return std::make_unique<SqliteStore>(std::move(db), options, std::move(seqs),
-                                         std::move(fault));
+    return std::make_unique<SqliteStore>(std::move(db), options, std::move(seqs), std::move(fault));
   } catch (const SqliteError& e) {
     throw std::runtime_error("cannot use the buffer " + options.path + ": " + e.what());
   }

@@ -40,8 +40,7 @@ std::optional<std::string> check_point(const json& j, Op op, const config::Confi
   const std::string id = it->get<std::string>();
   *point = config.find_point(id);
   if (!*point) return "unknown point " + id;
-  if ((op == Op::set || op == Op::release) && !(*point)->writable)
-    return id + " is not writable";
+  if ((op == Op::set || op == Op::release) && !(*point)->writable) return id + " is not writable";
   return std::nullopt;
 }
 
@@ -71,10 +70,14 @@ std::optional<std::string> check_set(const json& j, const config::Point& p, Comm
 
 const char* to_string(Op op) {
   switch (op) {
-    case Op::set: return "set";
-    case Op::release: return "release";
-    case Op::read: return "read";
-    case Op::status: return "status";
+    case Op::set:
+      return "set";
+    case Op::release:
+      return "release";
+    case Op::read:
+      return "read";
+    case Op::status:
+      return "status";
   }
   return "?";
 }
@@ -84,8 +87,8 @@ ParseResult parse_command(const std::string& payload, const config::Config& conf
   if (payload.size() > kMaxCommandBytes) {
     // Bounded by the broker's packet limit; the id helps the platform match the answer.
     if (payload.size() <= 16 * kMaxCommandBytes) r.id = try_read_id(payload);
-    return refuse(r, "payload is " + std::to_string(payload.size()) +
-                         " bytes, over the limit of 4096");
+    return refuse(
+        r, "payload is " + std::to_string(payload.size()) + " bytes, over the limit of 4096");
   }
   json j = json::parse(payload, nullptr, false);
   if (j.is_discarded()) return refuse(r, "malformed JSON");

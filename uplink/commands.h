@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/event.h"
@@ -27,10 +26,10 @@ constexpr Duration kMaxHold{24LL * 3600 * 1000};
 struct Command {
   std::string id;
   Op op = Op::status;
-  std::string point;      // set, release, read; "" for status
-  double value = 0;       // set: the value to hold (a bool point's: 0 or 1)
-  bool boolean = false;   // set: the point is a bool
-  Duration hold{0};       // set: how long the manual override lasts
+  std::string point;     // set, release, read; "" for status
+  double value = 0;      // set: the value to hold (a bool point's: 0 or 1)
+  bool boolean = false;  // set: the point is a bool
+  Duration hold{0};      // set: how long the manual override lasts
 };
 
 // A refused command: why, plus what could be read of it so the answer and the event can
@@ -51,8 +50,8 @@ ParseResult parse_command(const std::string& payload, const config::Config& conf
 // The outcome of a command as the daemon reports it.
 struct Outcome {
   bool ok = true;
-  std::string error;          // when !ok
-  nlohmann::json extra;       // extra keys for the result (e.g. `value` of a read); object or null
+  std::string error;     // when !ok
+  nlohmann::json extra;  // extra keys for the result (e.g. `value` of a read); object or null
 };
 
 // `cmd/result`: {"id":…,"ok":true,...extra} or {"id":…,"ok":false,"error":"…"}; `id` left out

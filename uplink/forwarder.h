@@ -13,14 +13,13 @@
 // platform de-duplicates by seq.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "common/clock.h"
 #include "store/store.h"
@@ -44,12 +43,12 @@ class Forwarder {
   Forwarder(boost::asio::io_context& io, store::Store& store, ForwarderOptions options,
             Publish publish);
 
-  void connected();     // begins (again) from the oldest unsent, and pumps at once
-  void disconnected();  // forgets what is in flight; stops sending until connected()
+  void connected();                  // begins (again) from the oldest unsent, and pumps at once
+  void disconnected();               // forgets what is in flight; stops sending until connected()
   void delivered(std::uint64_t id);  // marks exactly that message's seqs sent
   void failed(std::uint64_t id);     // that message stays unsent; sending restarts from the oldest
-  void stop();          // no more sending; timers cancelled
-  void pump();          // sends what it can now (also runs every publish_interval)
+  void stop();                       // no more sending; timers cancelled
+  void pump();                       // sends what it can now (also runs every publish_interval)
 
   std::size_t in_flight() const { return in_flight_.size(); }
   std::uint64_t messages_sent() const { return next_id_ - 1; }

@@ -14,15 +14,15 @@ namespace farmgate::uplink {
 constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
 struct LinkSettings {
-  std::string server_uri;          // Paho's form: tcp://host:port or ssl://host:port
+  std::string server_uri;  // Paho's form: tcp://host:port or ssl://host:port
   std::string client_id;
   std::string username;
-  std::string password;            // read from password_file; "" when none
+  std::string password;  // read from password_file; "" when none
   bool tls = false;
-  std::string trust_store;         // tls: ca_file, or kSystemCaBundle
-  std::string cert_file, key_file; // tls: client certificate, optional
-  std::string topic_base;          // "{topic_prefix}/{gateway.id}/"
-  std::string will_payload;        // {"state":"offline"}, retained on topic_base + "status"
+  std::string trust_store;          // tls: ca_file, or kSystemCaBundle
+  std::string cert_file, key_file;  // tls: client certificate, optional
+  std::string topic_base;           // "{topic_prefix}/{gateway.id}/"
+  std::string will_payload;         // {"state":"offline"}, retained on topic_base + "status"
   Duration keep_alive{30000};
   Duration connect_timeout{10000};
   Duration min_retry{1000}, max_retry{60000};  // reconnect backoff

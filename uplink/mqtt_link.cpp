@@ -1,14 +1,38 @@
 #include "uplink/mqtt_link.h"
 
-#include <algorithm>
-#include <utility>
-
-#include <boost/asio/post.hpp>
 #include <mqtt/async_client.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <utility>
 
 #include "common/log.h"
 
 namespace farmgate::uplink {
+
+namespace {
+
+// Paho's onFailure code: its own (negative) codes, or the broker's CONNACK refusal (1..5).
+std::string describe_connect_failure(int rc) {
+  switch (rc) {
+    case -1:
+      return "no connection (refused, unreachable, or the handshake failed)";
+    case 1:
+      return "refused by the broker: unacceptable protocol version";
+    case 2:
+      return "refused by the broker: client id rejected";
+    case 3:
+      return "refused by the broker: server unavailable";
+    case 4:
+      return "refused by the broker: bad user name or password (check username and password_file)";
+    case 5:
+      return "refused by the broker: not authorized (check username and password_file)";
+    default:
+      return mqtt::exception::error_str(rc);
+  }
+}
+
+}  // namespace
 
 // Paho's callbacks: each only posts to the loop.
 struct MqttLink::Listeners {
@@ -17,10 +41,11 @@ struct MqttLink::Listeners {
     void on_success(const mqtt::token&) override {}  // the connected handler reports it
     void on_failure(const mqtt::token& t) override {
       int rc = t.get_return_code();
-      std::string why = "connect to " + link->settings_.server_uri + " failed: " +
-                        mqtt::exception::error_str(rc);
-      if (t.get_reason_code() != mqtt::ReasonCode::SUCCESS)
-        why += " (" + mqtt::exception::reason_code_str(t.get_reason_code()) + ")";
+      std::string why =
+          "connect to " + link->settings_.server_uri + " failed: " + describe_connect_failure(rc);
+      std::string reason = mqtt::exception::reason_code_str(t.get_reason_code());
+      if (t.get_reason_code() != mqtt::ReasonCode::SUCCESS && !reason.empty())
+        why += " (" + reason + ")";
       link->post([l = link, why] { l->on_connect_failed(why); });
     }
   };
@@ -112,15 +137,19 @@ void MqttLink::connect() {
   if (stopping_ || !client_) return;
   mqtt::connect_options opts;
   opts.set_clean_session(true);
-  opts.set_keep_alive_interval(std::chrono::duration_cast<std::chrono::seconds>(settings_.keep_alive));
-  opts.set_connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(settings_.connect_timeout));
-  opts.set_automatic_reconnect(std::chrono::duration_cast<std::chrono::seconds>(settings_.min_retry),
-                               std::chrono::duration_cast<std::chrono::seconds>(settings_.max_retry));
+  opts.set_keep_alive_interval(
+      std::chrono::duration_cast<std::chrono::seconds>(settings_.keep_alive));
+  opts.set_connect_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(settings_.connect_timeout));
+  opts.set_automatic_reconnect(
+      std::chrono::duration_cast<std::chrono::seconds>(settings_.min_retry),
+      std::chrono::duration_cast<std::chrono::seconds>(settings_.max_retry));
   // Above the forwarder's window, so status and command results never wait behind it.
   opts.set_max_inflight(64);
   if (!settings_.username.empty()) opts.set_user_name(settings_.username);
   if (!settings_.password.empty()) opts.set_password(settings_.password);
-  opts.set_will(mqtt::will_options(settings_.topic_base + "status", settings_.will_payload, 1, true));
+  opts.set_will(
+      mqtt::will_options(settings_.topic_base + "status", settings_.will_payload, 1, true));
   if (settings_.tls) {
     mqtt::ssl_options ssl;
     ssl.set_trust_store(settings_.trust_store);
@@ -128,11 +157,10 @@ void MqttLink::connect() {
     if (!settings_.key_file.empty()) ssl.set_private_key(settings_.key_file);
     ssl.set_enable_server_cert_auth(true);
     ssl.set_verify(true);  // the host name must match the certificate
-    ssl.set_error_handler([this](const std::string& msg) {
-      post([this, msg] {
-        tls_error_ = msg;
-        log::warning("uplink: TLS: ", msg);
-      });
+    // OpenSSL's reason ("certificate verify failed") comes here, not with the failure.
+    ssl.set_error_handler([this](std::string msg) {
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
+      post([this, msg] { tls_error_ = msg; });
     });
     opts.set_ssl(std::move(ssl));
   }
@@ -145,7 +173,10 @@ void MqttLink::connect() {
 
 void MqttLink::on_connect_failed(const std::string& why) {
   connected_ = false;
-  last_error_ = why + (tls_error_.empty() ? "" : " (TLS: " + tls_error_ + ")");
+  // OpenSSL's reason says more than Paho's generic failure.
+  last_error_ = tls_error_.empty()
+                    ? why
+                    : "connect to " + settings_.server_uri + " failed: TLS: " + tls_error_;
   tls_error_.clear();
   log::warning("uplink: ", last_error_);
   handlers_.disconnected(last_error_);
@@ -165,7 +196,8 @@ void MqttLink::stop() {
   if (!client_) return;
   try {
     if (client_->is_connected()) {
-      auto offline = mqtt::make_message(settings_.topic_base + "status", settings_.will_payload, 1, true);
+      auto offline =
+          mqtt::make_message(settings_.topic_base + "status", settings_.will_payload, 1, true);
       client_->publish(offline)->wait_for(std::chrono::seconds(2));
       client_->disconnect(2000)->wait_for(std::chrono::seconds(3));
     }

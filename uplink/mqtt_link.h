@@ -17,13 +17,12 @@
 //   clean disconnect does not fire the will.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "uplink/link_settings.h"
 
@@ -69,7 +68,8 @@ class MqttLink {
   struct Listeners;
   void connect();
   void on_connect_failed(const std::string& why);
-  template <typename F> void post(F f);
+  template <typename F>
+  void post(F f);
 
   boost::asio::io_context& io_;
   LinkSettings settings_;

@@ -22,16 +22,16 @@ std::string event_payload(const store::StoredEvent& event);
 
 // One device's health as `status` reports it.
 struct DeviceHealth {
-  std::int64_t ok = 0;       // successful reads
-  std::int64_t errors = 0;   // failed reads
-  std::string last_error;    // "" when none (then left out)
+  std::int64_t ok = 0;      // successful reads
+  std::int64_t errors = 0;  // failed reads
+  std::string last_error;   // "" when none (then left out)
 };
 
 // What the daemon knows about itself; the uplink adds the buffer figures.
 struct StatusSnapshot {
-  std::string version;              // farmgate's version
-  std::int64_t started_ms = 0;      // when the daemon started
-  std::string config_sha256;        // hex SHA-256 of the main file and rule files
+  std::string version;          // farmgate's version
+  std::int64_t started_ms = 0;  // when the daemon started
+  std::string config_sha256;    // hex SHA-256 of the main file and rule files
   std::map<std::string, DeviceHealth> devices;
 };
 

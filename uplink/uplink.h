@@ -14,12 +14,11 @@
 // its `command` event to the store. The daemon's commit() makes the events durable.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "config/config.h"
 #include "store/store.h"

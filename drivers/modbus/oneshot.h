@@ -27,7 +27,8 @@ WriteResult write_point(const config::Config& config, const std::string& point_i
 
 struct ScanProbe {
   int unit = 0;
-  bool present = false;  // it replied (a Modbus exception counts: something is there)
+  bool present = false;  // it replied (a Modbus exception counts: something is there; a
+                         // garbled reply, e.g. bad CRC, does not, but `detail` shows it)
   std::string detail;    // "replied", "illegal data address (exception 2)", "timeout: ..."
 };
 

@@ -21,6 +21,7 @@ namespace {
 // Runs the loop (where BusOwner's callbacks land) until `done` or 10 s.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds limit = 10s) {
+  io.restart();  // the previous guard's end stopped it
   auto guard = boost::asio::make_work_guard(io);
   const auto end = std::chrono::steady_clock::now() + limit;
   while (!done() && std::chrono::steady_clock::now() < end) io.run_for(20ms);
@@ -28,6 +29,7 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
 }
 
 void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
+  io.restart();
   auto guard = boost::asio::make_work_guard(io);
   io.run_for(d);
 }

@@ -52,18 +52,17 @@ TEST_CASE("open names the path when the buffer's folder is missing", "[store]") 
   CHECK(err.find("cannot open the buffer") != std::string::npos);
 }
 
-TEST_CASE("a path that is a folder is an error, not a corrupt file to move aside",
-          "[store]") {
+TEST_CASE("a path that is a folder is an error, not a corrupt file to move aside", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
   fs::create_directory(opts.path);
   CHECK(open_error(opts).find(opts.path) != std::string::npos);
   CHECK(fs::is_directory(opts.path));
-  CHECK_FALSE(fs::exists(opts.path + ".corrupt-"));
+  for (const auto& e : fs::directory_iterator(dir.path()))  // nothing was moved aside
+    CHECK(e.path().filename().string().find(".corrupt-") == std::string::npos);
 }
 
-TEST_CASE("commit returns false when the disk refuses the write, and keeps the queue",
-          "[store]") {
+TEST_CASE("commit returns false when the disk refuses the write, and keeps the queue", "[store]") {
   TempDir dir;
   auto s = store::Store::open(test::storage_in(dir));
   auto& sq = dynamic_cast<store::SqliteStore&>(*s);

@@ -137,8 +137,7 @@ TEST_CASE("readings_between returns sent and unsent readings in ts order", "[sto
   CHECK(got[2].ts_ms == test::kT0 + 5000);
 }
 
-TEST_CASE("sent readings older than keep_sent are pruned at commit, unsent ones never",
-          "[store]") {
+TEST_CASE("sent readings older than keep_sent are pruned at commit, unsent ones never", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
   opts.keep_sent = Duration(3600 * 1000);
@@ -171,4 +170,28 @@ TEST_CASE("the in-memory queue is capped and its overflow counted as dropped", "
   CHECK(first[0].reading.ts_ms == test::reading_no(11).ts_ms);  // the oldest 10 went
   CHECK(s->stats().dropped == 10);
   CHECK(s->stats().unsent == n);
+}
+
+TEST_CASE("closing the store commits what is still queued", "[store]") {
+  TempDir dir;
+  auto opts = test::storage_in(dir);
+  {
+    auto s = store::Store::open(opts);
+    s->add(test::reading_no(1));
+    s->add(config_event(test::kT0, true, "bye"));
+  }
+  auto s = store::Store::open(opts);
+  CHECK(s->unsent_readings(0, 10).size() == 1);
+  CHECK(s->unsent_events(0, 10).size() == 1);
+}
+
+TEST_CASE("an event with invalid UTF-8 is stored, not a reason for every commit to fail",
+          "[store]") {
+  TempDir dir;
+  auto s = store::Store::open(test::storage_in(dir));
+  s->add(fault_event(test::kT0, "device", std::string("CRC \xff\xfe garbage"), "pond1_do"));
+  REQUIRE(s->commit());
+  auto events = s->unsent_events(0, 10);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].event.fields["device"] == "pond1_do");
 }

@@ -81,8 +81,7 @@ TEST_CASE("a lost seq mark file does not reset seqs while the database is health
   CHECK(store::SeqReservation(opts.path + ".seq").mark() == 4 + store::kSeqBlock);
 }
 
-TEST_CASE("a fresh database starts above the reserved mark for readings and events",
-          "[store]") {
+TEST_CASE("a fresh database starts above the reserved mark for readings and events", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
   dir.write("buffer.db.seq", "5000\n");  // a mark left by an earlier file

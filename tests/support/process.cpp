@@ -198,7 +198,8 @@ std::string built_binary(const std::string& name) {
     std::string p = std::string(FARMGATE_BINARY_DIR) + sub + name;
     // build/tools/farmsim is also the folder of that target: only a regular file will do.
     struct stat st {};
-    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0)
+      return p;
   }
   throw std::runtime_error("built binary not found: " + name);
 }

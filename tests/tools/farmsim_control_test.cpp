@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* kPlant = R"(
-control: { port: 0 }
+control: { port: auto }
 servers:
   - tcp: { port: 0 }
     units: [1]

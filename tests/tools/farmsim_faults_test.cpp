@@ -12,7 +12,7 @@ namespace {
 
 std::string plant(const std::string& rtu_device) {
   std::string y = R"(
-control: { port: 0 }
+control: { port: auto }
 servers:
   - tcp: { port: 0 }
     units: [1, 2]
@@ -75,7 +75,8 @@ TEST_CASE("a slow unit answers after its delay", "[farmsim][fault]") {
     CHECK(modbus_read_registers(impatient.get(), 0, 1, &reg) == -1);
     CHECK(errno == ETIMEDOUT);
     // The late reply is still sent (to a client that gave up).
-    CHECK(wait_until([&] { return sim.command("stats 1").find("replies=1") != std::string::npos; }));
+    CHECK(
+        wait_until([&] { return sim.command("stats 1").find("replies=1") != std::string::npos; }));
   }
   auto patient = modbus_tcp_client(sim.tcp_port(), 1, 3000ms);
   CHECK(modbus_read_registers(patient.get(), 0, 1, &reg) == 1);

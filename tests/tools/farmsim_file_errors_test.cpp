@@ -1,10 +1,10 @@
 // Mistakes in a description file: every one reported as FILE:LINE:COL: error:, exit 2,
 // before anything is opened. Data-driven: farmsim_cases/<case>/farmsim.yaml beside
 // expected.err (the exact lines, with the file named "farmsim.yaml").
-#include <catch2/catch.hpp>
 #include <dirent.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"

@@ -42,8 +42,7 @@ using ModbusPtr = std::unique_ptr<modbus_t, ModbusFree>;
 
 // Connected libmodbus clients addressing `unit`, with the given response timeout.
 ModbusPtr modbus_tcp_client(int port, int unit, std::chrono::milliseconds timeout);
-ModbusPtr modbus_rtu_client(const std::string& device, int unit,
-                            std::chrono::milliseconds timeout);
+ModbusPtr modbus_rtu_client(const std::string& device, int unit, std::chrono::milliseconds timeout);
 
 // Raw bytes, for what libmodbus would hide: sends `frame` and returns every byte that comes
 // back until `quiet` passes with nothing new.

@@ -54,8 +54,8 @@ TEST_CASE("the application layer answers by the specification", "[farmsim]") {
   t.resize(Table::holding, 10);
   t.set(Table::holding, 1, 0x1234);
   CHECK(process_pdu(t, {3, 0, 1, 0, 1}) == Bytes{3, 2, 0x12, 0x34});
-  CHECK(process_pdu(t, {3, 0, 9, 0, 2}) == Bytes{0x83, 2});   // past the end
-  CHECK(process_pdu(t, {3, 0, 0, 0, 126}) == Bytes{0x83, 3});  // too many
+  CHECK(process_pdu(t, {3, 0, 9, 0, 2}) == Bytes{0x83, 2});        // past the end
+  CHECK(process_pdu(t, {3, 0, 0, 0, 126}) == Bytes{0x83, 3});      // too many
   CHECK(process_pdu(t, {5, 0, 3, 0x12, 0x34}) == Bytes{0x85, 3});  // coil value not FF00/0000
   CHECK(process_pdu(t, {0x2B, 0x0E, 1, 0}) == Bytes{0xAB, 1});     // not served
   CHECK(process_pdu(t, {15, 0, 0, 0, 10, 2, 0xFF, 0x01}) == Bytes{15, 0, 0, 0, 10});

@@ -12,9 +12,10 @@ namespace {
 
 std::string line_yaml(const PtyPair& bus) {
   return R"(
-control: { port: 0 }
+control: { port: auto }
 servers:
-  - rtu: { device: )" + bus.b() + R"(, baud: 9600, parity: none }
+  - rtu: { device: )" +
+         bus.b() + R"(, baud: 9600, parity: none }
     units: [2, 3]
 units:
   2: { holding: { 0: 222 }, coil: { 4: true } }
@@ -84,8 +85,7 @@ TEST_CASE("an unknown function code on RTU gets exception 1", "[farmsim][rtu]") 
   CHECK(reply == rtu_request(3, {0xC1, 1}));
 }
 
-TEST_CASE("a broadcast write reaches every unit on the line and nobody answers",
-          "[farmsim][rtu]") {
+TEST_CASE("a broadcast write reaches every unit on the line and nobody answers", "[farmsim][rtu]") {
   TempDir dir("farmsim");
   PtyPair bus(dir.path());
   Farmsim sim(dir, line_yaml(bus));

@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* kPlant = R"(
-control: { port: 0 }
+control: { port: auto }
 servers:
   - tcp: { host: 127.0.0.1, port: 0 }
     units: [1, 2]
@@ -136,7 +136,9 @@ TEST_CASE("pymodbus reads and writes over TCP", "[farmsim][tcp][pymodbus]") {
   std::string script =
       "import sys\n"
       "from pymodbus.client import ModbusTcpClient\n"
-      "c = ModbusTcpClient('127.0.0.1', port=" + std::to_string(sim.tcp_port()) + ")\n"
+      "c = ModbusTcpClient('127.0.0.1', port=" +
+      std::to_string(sim.tcp_port()) +
+      ")\n"
       "assert c.connect()\n"
       "r = c.read_input_registers(0x10, 1, slave=1)\n"
       "print('input', r.registers[0])\n"

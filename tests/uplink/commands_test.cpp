@@ -1,7 +1,8 @@
+#include "uplink/commands.h"
+
 #include <catch2/catch.hpp>
 
 #include "tests/uplink/fixtures.h"
-#include "uplink/commands.h"
 
 using namespace farmgate;
 using namespace farmgate::uplink;
@@ -16,7 +17,7 @@ const config::Config& cfg() {
 struct RefusalCase {
   const char* name;
   std::string payload;
-  std::string error;     // the exact reason
+  std::string error;  // the exact reason
   std::string echoed_id;
 };
 
@@ -46,7 +47,8 @@ TEST_CASE("every refusal reason of the cmd topic gives a clear error", "[command
       {"bool for a numeric point",
        R"({"id":"c-8","op":"set","point":"pond1_relay.setpoint","value":true,"hold":"30m"})",
        "pond1_relay.setpoint is a numeric point: `value` must be a number", "c-8"},
-      {"string value", R"({"id":"c-9","op":"set","point":"pond1_relay.aerator","value":"on","hold":"1m"})",
+      {"string value",
+       R"({"id":"c-9","op":"set","point":"pond1_relay.aerator","value":"on","hold":"1m"})",
        "pond1_relay.aerator is a bool point: `value` must be true or false", "c-9"},
       {"missing value", R"({"id":"c-10","op":"set","point":"pond1_relay.aerator","hold":"1m"})",
        "`value` is missing", "c-10"},
@@ -55,9 +57,11 @@ TEST_CASE("every refusal reason of the cmd topic gives a clear error", "[command
       {"hold over 24h",
        R"({"id":"c-12","op":"set","point":"pond1_relay.aerator","value":true,"hold":"25h"})",
        "`hold` is over 24h", "c-12"},
-      {"hold zero", R"({"id":"c-13","op":"set","point":"pond1_relay.aerator","value":true,"hold":"0"})",
+      {"hold zero",
+       R"({"id":"c-13","op":"set","point":"pond1_relay.aerator","value":true,"hold":"0"})",
        "`hold` must be longer than 0", "c-13"},
-      {"hold a number", R"({"id":"c-14","op":"set","point":"pond1_relay.aerator","value":true,"hold":30})",
+      {"hold a number",
+       R"({"id":"c-14","op":"set","point":"pond1_relay.aerator","value":true,"hold":30})",
        "`hold` must be a duration string such as \"30m\"", "c-14"},
       {"payload over 4 KiB", big,
        "payload is " + std::to_string(big.size()) + " bytes, over the limit of 4096", "c-big"},
@@ -88,7 +92,8 @@ TEST_CASE("a malformed hold duration is refused with the duration parser's reaso
 TEST_CASE("valid commands parse into what the daemon executes", "[commands]") {
   SECTION("set a bool point with a hold") {
     auto r = parse_command(
-        R"({"id":"c-17","op":"set","point":"pond1_relay.aerator","value":true,"hold":"30m"})", cfg());
+        R"({"id":"c-17","op":"set","point":"pond1_relay.aerator","value":true,"hold":"30m"})",
+        cfg());
     REQUIRE(std::holds_alternative<Command>(r));
     const auto& c = std::get<Command>(r);
     CHECK(c.id == "c-17");
@@ -100,14 +105,16 @@ TEST_CASE("valid commands parse into what the daemon executes", "[commands]") {
   }
   SECTION("set a numeric point, hold of exactly 24h") {
     auto r = parse_command(
-        R"({"id":"c-20","op":"set","point":"pond1_relay.setpoint","value":12.5,"hold":"24h"})", cfg());
+        R"({"id":"c-20","op":"set","point":"pond1_relay.setpoint","value":12.5,"hold":"24h"})",
+        cfg());
     REQUIRE(std::holds_alternative<Command>(r));
     CHECK(std::get<Command>(r).value == 12.5);
     CHECK_FALSE(std::get<Command>(r).boolean);
     CHECK(std::get<Command>(r).hold == std::chrono::hours(24));
   }
   SECTION("release needs no hold, read works on a read-only point, status needs no point") {
-    auto rel = parse_command(R"({"id":"c-21","op":"release","point":"pond1_relay.aerator"})", cfg());
+    auto rel =
+        parse_command(R"({"id":"c-21","op":"release","point":"pond1_relay.aerator"})", cfg());
     REQUIRE(std::holds_alternative<Command>(rel));
     CHECK(std::get<Command>(rel).op == Op::release);
     auto read = parse_command(R"({"id":"c-22","op":"read","point":"pond1_do.do"})", cfg());
@@ -137,9 +144,9 @@ TEST_CASE("results and command events are the spec's shapes", "[commands]") {
   c.point = "pond1_relay.aerator";
   Event ok = command_event(100, c, Outcome{});
   CHECK(ok.type == "command");
-  CHECK(ok.fields == nlohmann::json{{"id", "c-17"}, {"op", "set"}, {"point", "pond1_relay.aerator"},
-                                    {"ok", true}});
+  CHECK(ok.fields ==
+        nlohmann::json{
+            {"id", "c-17"}, {"op", "set"}, {"point", "pond1_relay.aerator"}, {"ok", true}});
   Event refused = refusal_event(101, Refusal{"c-3", "", "", "unknown op"});
-  CHECK(refused.fields ==
-        nlohmann::json{{"id", "c-3"}, {"ok", false}, {"error", "unknown op"}});
+  CHECK(refused.fields == nlohmann::json{{"id", "c-3"}, {"ok", false}, {"error", "unknown op"}});
 }

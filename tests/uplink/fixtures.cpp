@@ -92,8 +92,14 @@ void Gateway::add_event(const Event& e) {
   });
 }
 
-store::BufferStats Gateway::stats() { return loop.on_loop([&] { return store->stats(); }); }
-bool Gateway::connected() { return loop.on_loop([&] { return uplink->connected(); }); }
-std::string Gateway::last_error() { return loop.on_loop([&] { return uplink->last_error(); }); }
+store::BufferStats Gateway::stats() {
+  return loop.on_loop([&] { return store->stats(); });
+}
+bool Gateway::connected() {
+  return loop.on_loop([&] { return uplink->connected(); });
+}
+std::string Gateway::last_error() {
+  return loop.on_loop([&] { return uplink->last_error(); });
+}
 
 }  // namespace farmgate::test

@@ -1,8 +1,7 @@
 // End to end with a real mosquitto and a real store: what reaches the platform, in which
 // order, and when the store lets go of it.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "tests/support/process.h"
@@ -56,7 +55,10 @@ TEST_CASE("readings arrive on telemetry in order with the spec payload, then lea
   Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db"), 4));
   gw.add_readings(10);
   CHECK(gw.stats().unsent == 10);
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
 
   REQUIRE(probe.wait_for(has_readings(10)));
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
@@ -64,16 +66,21 @@ TEST_CASE("readings arrive on telemetry in order with the spec payload, then lea
   REQUIRE(telemetry.size() >= 3);  // 10 readings in batches of at most 4
   auto seqs = first_occurrences(test::telemetry_seqs(probe.messages()));
   CHECK(contiguous_from(seqs, seqs.front(), 10));
-  CHECK(telemetry[0].payload ==
-        R"({"gateway":"gw-test","readings":[)"
-        R"({"seq":)" + std::to_string(seqs[0]) +
-            R"(,"point":"pond1_do.do","ts":1764320400000,"value":5.0,"unit":"mg/L","quality":"good"},)"
-            R"({"seq":)" + std::to_string(seqs[1]) +
-            R"(,"point":"pond1_do.do","ts":1764320400001,"value":5.01,"unit":"mg/L","quality":"good"},)"
-            R"({"seq":)" + std::to_string(seqs[2]) +
-            R"(,"point":"pond1_do.do","ts":1764320400002,"value":5.02,"unit":"mg/L","quality":"good"},)"
-            R"({"seq":)" + std::to_string(seqs[3]) +
-            R"(,"point":"pond1_do.do","ts":1764320400003,"value":5.03,"unit":"mg/L","quality":"good"}]})");
+  CHECK(
+      telemetry[0].payload ==
+      R"({"gateway":"gw-test","readings":[)"
+      R"({"seq":)" +
+          std::to_string(seqs[0]) +
+          R"(,"point":"pond1_do.do","ts":1764320400000,"value":5.0,"unit":"mg/L","quality":"good"},)"
+          R"({"seq":)" +
+          std::to_string(seqs[1]) +
+          R"(,"point":"pond1_do.do","ts":1764320400001,"value":5.01,"unit":"mg/L","quality":"good"},)"
+          R"({"seq":)" +
+          std::to_string(seqs[2]) +
+          R"(,"point":"pond1_do.do","ts":1764320400002,"value":5.02,"unit":"mg/L","quality":"good"},)"
+          R"({"seq":)" +
+          std::to_string(seqs[3]) +
+          R"(,"point":"pond1_do.do","ts":1764320400003,"value":5.03,"unit":"mg/L","quality":"good"}]})");
   for (const auto& m : telemetry) CHECK(m.payload.find('\n') == std::string::npos);
 }
 
@@ -85,15 +92,21 @@ TEST_CASE("events are delivered before the telemetry backlog", "[forwarder][mqtt
   gw.add_readings(400);
   gw.add_event(fault_event(1764320400500, "device", "timeout", "pond1_do"));
   gw.add_event(config_event(1764320400600, true, "rules reloaded"));
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
 
   REQUIRE(probe.wait_for(has_readings(400)));
   REQUIRE(probe.wait_for([](auto& m) {
-    return std::count_if(m.begin(), m.end(), [](auto& x) { return x.topic == test::topic("events"); }) >= 2;
+    return std::count_if(m.begin(), m.end(),
+                         [](auto& x) { return x.topic == test::topic("events"); }) >= 2;
   }));
   auto all = probe.messages();
-  auto first_event = std::find_if(all.begin(), all.end(), [](auto& m) { return m.topic == test::topic("events"); });
-  auto first_telemetry = std::find_if(all.begin(), all.end(), [](auto& m) { return m.topic == test::topic("telemetry"); });
+  auto first_event = std::find_if(all.begin(), all.end(),
+                                  [](auto& m) { return m.topic == test::topic("events"); });
+  auto first_telemetry = std::find_if(all.begin(), all.end(),
+                                      [](auto& m) { return m.topic == test::topic("telemetry"); });
   CHECK(first_event < first_telemetry);
   auto events = probe.on("events");
   auto e0 = nlohmann::json::parse(events[0].payload);
@@ -103,7 +116,8 @@ TEST_CASE("events are delivered before the telemetry backlog", "[forwarder][mqtt
   CHECK(e0["ts"] == 1764320400500);
   CHECK(e1["type"] == "config");
   CHECK(e1["seq"].get<std::int64_t>() > e0["seq"].get<std::int64_t>());
-  REQUIRE(test::wait_until([&] { return gw.stats().unsent_events == 0 && gw.stats().unsent == 0; }));
+  REQUIRE(
+      test::wait_until([&] { return gw.stats().unsent_events == 0 && gw.stats().unsent == 0; }));
 }
 
 TEST_CASE("a broker outage loses nothing: the backlog drains in order while live readings flow",
@@ -112,7 +126,10 @@ TEST_CASE("a broker outage loses nothing: the backlog drains in order while live
   Broker broker(dir.path(), 0, persistent(dir));
   Probe probe(broker.url(), "farmgate/gw-test/telemetry", "probe-outage");
   Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db"), 50, 50));
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(test::wait_until([&] { return gw.connected(); }));
 
   gw.add_readings(20);
@@ -141,4 +158,32 @@ TEST_CASE("a broker outage loses nothing: the backlog drains in order while live
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
   auto seqs = first_occurrences(test::telemetry_seqs(probe.messages()));
   CHECK(contiguous_from(seqs, seqs.front(), total));  // every seq, in order, no holes
+
+  // `cmd` was subscribed again on the new connection (clean session).
+  Probe platform(broker.url(), test::topic("cmd/result"));
+  platform.publish(test::topic("cmd"), R"({"id":"c-after","op":"bogus"})");
+  REQUIRE(platform.wait_for([](auto& m) { return !m.empty(); }));
+  CHECK(platform.messages().front().payload.find(R"("id":"c-after","ok":false)") == 1);
+}
+
+TEST_CASE("a gateway started while the broker is down keeps trying and delivers once it is up",
+          "[forwarder][mqtt]") {
+  TempDir dir;
+  Broker broker(dir.path(), 0, persistent(dir));
+  Probe probe(broker.url(), test::topic("telemetry"), "probe-late-broker");
+  broker.stop();
+  Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db")));
+  gw.add_readings(5);
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
+  REQUIRE(test::wait_until([&] { return !gw.last_error().empty(); }));
+  CHECK(gw.last_error().find("connect to tcp://127.0.0.1:") == 0);
+  CHECK(gw.stats().unsent == 5);
+  broker.start();
+  REQUIRE(test::wait_until([&] { return gw.connected(); }, std::chrono::seconds(20)));
+  REQUIRE(probe.wait_for(has_readings(5)));
+  REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
+  CHECK(gw.last_error().empty());
 }

@@ -1,10 +1,12 @@
-#include <catch2/catch.hpp>
+#include "uplink/link_settings.h"
 
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
+
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/uplink/fixtures.h"
-#include "uplink/link_settings.h"
 
 using namespace farmgate;
 using namespace farmgate::uplink;
@@ -47,8 +49,8 @@ TEST_CASE("an unreadable password file is a clear error naming it", "[link]") {
   c.uplink->password_file = dir.file("missing.pass");
   auto s = link_settings(c);
   REQUIRE(std::holds_alternative<std::string>(s));
-  CHECK(std::get<std::string>(s) ==
-        "uplink.password_file " + dir.file("missing.pass") + ": cannot read: No such file or directory");
+  CHECK(std::get<std::string>(s) == "uplink.password_file " + dir.file("missing.pass") +
+                                        ": cannot read: No such file or directory");
 }
 
 TEST_CASE("settings: tls trusts ca_file, else the system bundle; topics and will", "[link]") {
@@ -66,4 +68,39 @@ TEST_CASE("settings: tls trusts ca_file, else the system bundle; topics and will
   CHECK(s.will_payload == R"({"state":"offline"})");
   c.uplink->ca_file = "/etc/farmgate/ca.pem";
   CHECK(std::get<LinkSettings>(link_settings(c)).trust_store == "/etc/farmgate/ca.pem");
+}
+
+TEST_CASE("the password from password_file logs in; a wrong one is reported as such",
+          "[link][mqtt]") {
+  test::TempDir dir;
+  std::string out;
+  REQUIRE(test::run_command(
+              {"mosquitto_passwd", "-b", "-c", dir.file("broker.pw"), "gw01", "s3cret"}, &out) ==
+          0);
+  test::Broker broker(dir.path(), 0,
+                      "allow_anonymous false\npassword_file " + dir.file("broker.pw") + "\n");
+  auto c = test::uplink_config(broker.url(), dir.file("buffer.db"));
+  c.uplink->username = "gw01";
+  SECTION("right password, with the editor's trailing newline") {
+    c.uplink->password_file = dir.write("mqtt.pass", "s3cret\n");
+    test::Gateway gw(c);
+    gw.loop.on_loop([&] {
+      gw.uplink->start();
+      return 0;
+    });
+    REQUIRE(test::wait_until([&] { return gw.connected(); }));
+  }
+  SECTION("wrong password") {
+    c.uplink->password_file = dir.write("mqtt.pass", "guess\n");
+    test::Gateway gw(c);
+    gw.loop.on_loop([&] {
+      gw.uplink->start();
+      return 0;
+    });
+    REQUIRE(test::wait_until([&] { return !gw.last_error().empty(); }));
+    CHECK(gw.last_error() ==
+          "connect to tcp://127.0.0.1:" + std::to_string(broker.port()) +
+              " failed: refused by the broker: not authorized (check username and password_file)");
+    CHECK_FALSE(gw.connected());
+  }
 }

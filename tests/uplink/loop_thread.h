@@ -2,13 +2,12 @@
 // everything that touches the uplink or the store goes through on_loop().
 #pragma once
 
-#include <future>
-#include <thread>
-#include <type_traits>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <future>
+#include <thread>
+#include <type_traits>
 
 namespace farmgate::test {
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "uplink/payloads.h"
+
+#include <catch2/catch.hpp>
 
 using namespace farmgate;
 using namespace farmgate::uplink;
@@ -9,8 +9,8 @@ namespace {
 
 store::StoredReading stored(std::int64_t seq, Reading r) { return {seq, std::move(r)}; }
 
-Reading reading(const std::string& point, std::int64_t ts, std::optional<double> value,
-                Quality q, const std::string& unit = "", bool boolean = false) {
+Reading reading(const std::string& point, std::int64_t ts, std::optional<double> value, Quality q,
+                const std::string& unit = "", bool boolean = false) {
   Reading r;
   r.point = point;
   r.ts_ms = ts;
@@ -27,23 +27,23 @@ TEST_CASE("telemetry payload is the spec example, one line", "[payloads]") {
   auto p = telemetry_payload(
       "dz-qx-pond-01",
       {stored(1201, reading("pond1_do.do", 1764320400123, 5.62, Quality::good, "mg/L"))});
-  CHECK(p ==
-        R"({"gateway":"dz-qx-pond-01","readings":[{"seq":1201,"point":"pond1_do.do","ts":1764320400123,"value":5.62,"unit":"mg/L","quality":"good"}]})");
+  CHECK(
+      p ==
+      R"({"gateway":"dz-qx-pond-01","readings":[{"seq":1201,"point":"pond1_do.do","ts":1764320400123,"value":5.62,"unit":"mg/L","quality":"good"}]})");
 }
 
 TEST_CASE("telemetry: an error reading has value null, no unit key when none, bools as true/false",
           "[payloads]") {
-  auto p = telemetry_payload(
-      "gw", {stored(1, reading("a.b", 10, std::nullopt, Quality::error, "mg/L")),
-             stored(2, reading("r.aerator", 11, 1.0, Quality::good, "", true)),
-             stored(3, reading("r.feeder", 12, 0.0, Quality::good, "", true)),
-             stored(4, reading("a.t", 13, 99.5, Quality::bad, "C"))});
-  CHECK(p ==
-        R"({"gateway":"gw","readings":[)"
-        R"({"seq":1,"point":"a.b","ts":10,"value":null,"unit":"mg/L","quality":"error"},)"
-        R"({"seq":2,"point":"r.aerator","ts":11,"value":true,"quality":"good"},)"
-        R"({"seq":3,"point":"r.feeder","ts":12,"value":false,"quality":"good"},)"
-        R"({"seq":4,"point":"a.t","ts":13,"value":99.5,"unit":"C","quality":"bad"}]})");
+  auto p =
+      telemetry_payload("gw", {stored(1, reading("a.b", 10, std::nullopt, Quality::error, "mg/L")),
+                               stored(2, reading("r.aerator", 11, 1.0, Quality::good, "", true)),
+                               stored(3, reading("r.feeder", 12, 0.0, Quality::good, "", true)),
+                               stored(4, reading("a.t", 13, 99.5, Quality::bad, "C"))});
+  CHECK(p == R"({"gateway":"gw","readings":[)"
+             R"({"seq":1,"point":"a.b","ts":10,"value":null,"unit":"mg/L","quality":"error"},)"
+             R"({"seq":2,"point":"r.aerator","ts":11,"value":true,"quality":"good"},)"
+             R"({"seq":3,"point":"r.feeder","ts":12,"value":false,"quality":"good"},)"
+             R"({"seq":4,"point":"a.t","ts":13,"value":99.5,"unit":"C","quality":"bad"}]})");
 }
 
 TEST_CASE("telemetry: doubles keep their shortest exact form", "[payloads]") {
@@ -56,16 +56,21 @@ TEST_CASE("telemetry: doubles keep their shortest exact form", "[payloads]") {
 }
 
 TEST_CASE("event payload is the spec example", "[payloads]") {
-  Event e{1764320400500, "actuator",
-          {{"point", "pond1_relay.aerator"}, {"value", true}, {"reason", "rule aerate-low-oxygen"}}};
+  Event e{
+      1764320400500,
+      "actuator",
+      {{"point", "pond1_relay.aerator"}, {"value", true}, {"reason", "rule aerate-low-oxygen"}}};
   // Envelope first, then the type's fields (in name order).
-  CHECK(event_payload({88, e}) ==
-        R"({"seq":88,"ts":1764320400500,"type":"actuator","point":"pond1_relay.aerator","reason":"rule aerate-low-oxygen","value":true})");
+  CHECK(
+      event_payload({88, e}) ==
+      R"({"seq":88,"ts":1764320400500,"type":"actuator","point":"pond1_relay.aerator","reason":"rule aerate-low-oxygen","value":true})");
 }
 
 TEST_CASE("event payload: a fault from the shared builder leaves out absent keys", "[payloads]") {
   auto p = event_payload({3, fault_event(5, "device", "timeout", "pond1_do")});
-  CHECK(p == R"({"seq":3,"ts":5,"type":"fault","device":"pond1_do","message":"timeout","source":"device"})");
+  CHECK(
+      p ==
+      R"({"seq":3,"ts":5,"type":"fault","device":"pond1_do","message":"timeout","source":"device"})");
 }
 
 TEST_CASE("status payloads: online, periodic with buffer and devices, offline", "[payloads]") {
@@ -75,16 +80,18 @@ TEST_CASE("status payloads: online, periodic with buffer and devices, offline", 
   s.config_sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   s.devices["pond1_do"] = {120, 2, "timeout"};
   s.devices["pond1_relay"] = {60, 0, ""};
-  CHECK(online_status_payload(s) ==
-        R"({"state":"online","version":"0.1.0","started":1764320000000,"config":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})");
+  CHECK(
+      online_status_payload(s) ==
+      R"({"state":"online","version":"0.1.0","started":1764320000000,"config":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})");
   store::BufferStats b;
   b.unsent = 42;
   b.oldest_unsent_ts = 1764320400123;
   b.dropped = 7;
-  CHECK(periodic_status_payload(s, b) ==
-        R"({"state":"online","version":"0.1.0","started":1764320000000,"config":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",)"
-        R"("buffer":{"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7},)"
-        R"("devices":{"pond1_do":{"ok":120,"errors":2,"last_error":"timeout"},"pond1_relay":{"ok":60,"errors":0}}})");
+  CHECK(
+      periodic_status_payload(s, b) ==
+      R"({"state":"online","version":"0.1.0","started":1764320000000,"config":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",)"
+      R"("buffer":{"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7},)"
+      R"("devices":{"pond1_do":{"ok":120,"errors":2,"last_error":"timeout"},"pond1_relay":{"ok":60,"errors":0}}})");
   SECTION("an empty buffer has no oldest_unsent_ts") {
     store::BufferStats empty;
     CHECK(periodic_status_payload(s, empty).find(R"("buffer":{"unsent":0,"dropped":0})") !=

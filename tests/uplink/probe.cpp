@@ -1,8 +1,9 @@
 #include "tests/uplink/probe.h"
 
-#include <atomic>
-
 #include <mqtt/async_client.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include "tests/support/process.h"
 
@@ -19,7 +20,8 @@ std::string unique_id() {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace

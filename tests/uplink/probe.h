@@ -7,10 +7,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mqtt {
 class async_client;
@@ -19,7 +18,7 @@ class async_client;
 namespace farmgate::test {
 
 struct ProbeMessage {
-  std::string topic;    // full topic
+  std::string topic;  // full topic
   std::string payload;
   bool retained = false;
 };

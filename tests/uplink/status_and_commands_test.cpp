@@ -1,8 +1,7 @@
 // `status` (retained online, periodic, offline by stop or by will) and the `cmd` topic, end
 // to end with mosquitto.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -37,7 +36,10 @@ TEST_CASE("status: retained online on connect, periodic with buffer and devices,
   TempDir dir;
   Broker broker(dir.path());
   Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db"), 500, 100, 200));
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(test::wait_until([&] { return gw.connected(); }));
 
   // A platform that subscribes later still learns the state: it is retained.
@@ -48,9 +50,11 @@ TEST_CASE("status: retained online on connect, periodic with buffer and devices,
   CHECK(first["state"] == "online");
 
   REQUIRE(late.wait_for([](auto& m) {
-    return std::any_of(m.begin(), m.end(), [](auto& x) { return x.payload.find("\"buffer\"") != std::string::npos; });
+    return std::any_of(m.begin(), m.end(),
+                       [](auto& x) { return x.payload.find("\"buffer\"") != std::string::npos; });
   }));
-  auto periodic = std::find_if(late.messages().begin(), late.messages().end(), [](auto& x) {
+  auto received = late.messages();
+  auto periodic = std::find_if(received.begin(), received.end(), [](auto& x) {
     return x.payload.find("\"buffer\"") != std::string::npos;
   });
   auto j = nlohmann::json::parse(periodic->payload);
@@ -60,7 +64,10 @@ TEST_CASE("status: retained online on connect, periodic with buffer and devices,
   CHECK(j["devices"]["pond1_do"] ==
         nlohmann::json{{"ok", 12}, {"errors", 1}, {"last_error", "timeout"}});
 
-  gw.loop.on_loop([&] { gw.uplink->stop(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->stop();
+    return 0;
+  });
   REQUIRE(late.wait_for(has_status(R"({"state":"offline"})")));
   Probe later(broker.url(), test::topic("status"));
   REQUIRE(later.wait_for([](auto& m) { return !m.empty(); }));
@@ -73,7 +80,10 @@ TEST_CASE("the online status on connect is exactly the spec's object", "[status]
   Broker broker(dir.path());
   Probe probe(broker.url(), test::topic("status"));
   Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db")));
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(probe.wait_for(has_status(kOnline)));
 }
 
@@ -89,9 +99,12 @@ TEST_CASE("the will marks the gateway offline when its connection dies uncleanly
       "TCP:127.0.0.1:" + std::to_string(broker.port())});
   REQUIRE(test::wait_for_tcp_port(relay_port));
   Probe probe(broker.url(), test::topic("status"));
-  Gateway gw(test::uplink_config("mqtt://127.0.0.1:" + std::to_string(relay_port),
-                                 dir.file("buffer.db")));
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  Gateway gw(
+      test::uplink_config("mqtt://127.0.0.1:" + std::to_string(relay_port), dir.file("buffer.db")));
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(probe.wait_for(has_status(kOnline)));
 
   relay.reset();  // SIGTERM, then the whole process group: both sockets close
@@ -114,12 +127,16 @@ TEST_CASE("commands: a valid one is handled and answered, a refused one answered
                  reply(uplink::Outcome{});
                }
              });
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   // The online status is published after the SUBSCRIBE on the same connection.
   REQUIRE(probe.wait_for(has_status(kOnline)));
 
-  probe.publish(test::topic("cmd"),
-                R"({"id":"c-17","op":"set","point":"pond1_relay.aerator","value":true,"hold":"30m"})");
+  probe.publish(
+      test::topic("cmd"),
+      R"({"id":"c-17","op":"set","point":"pond1_relay.aerator","value":true,"hold":"30m"})");
   probe.publish(test::topic("cmd"),
                 R"({"id":"c-18","op":"set","point":"pond1_do.do","value":1,"hold":"30m"})");
   probe.publish(test::topic("cmd"), R"({"id":"c-19","op":"read","point":"pond1_do.do"})");

@@ -39,9 +39,9 @@ struct TlsBroker {
   explicit TlsBroker(const TempDir& dir)
       : tls_port(test::free_tcp_port()),
         broker((make_certificates(dir), dir.path()), 0,
-               "listener " + std::to_string(tls_port) + " 127.0.0.1\n" +
-                   "cafile " + dir.file("ca.pem") + "\ncertfile " + dir.file("server.pem") +
-                   "\nkeyfile " + dir.file("server.key") + "\n") {
+               "listener " + std::to_string(tls_port) + " 127.0.0.1\n" + "cafile " +
+                   dir.file("ca.pem") + "\ncertfile " + dir.file("server.pem") + "\nkeyfile " +
+                   dir.file("server.key") + "\n") {
     REQUIRE(test::wait_for_tcp_port(tls_port));
   }
   std::string url() const { return "mqtts://127.0.0.1:" + std::to_string(tls_port); }
@@ -59,7 +59,10 @@ TEST_CASE("mqtts with the configured CA connects and delivers", "[tls][mqtt]") {
   config.uplink->ca_file = dir.file("ca.pem");
   Gateway gw(config);
   gw.add_readings(3);
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(test::wait_until([&] { return gw.connected(); }));
   REQUIRE(probe.wait_for([](auto& m) { return test::telemetry_seqs(m).size() >= 3; }));
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
@@ -72,7 +75,10 @@ TEST_CASE("mqtts without the CA (system trust store) fails with a certificate er
   TlsBroker tls(dir);
   Gateway gw(test::uplink_config(tls.url(), dir.file("buffer.db")));
   gw.add_readings(3);
-  gw.loop.on_loop([&] { gw.uplink->start(); return 0; });
+  gw.loop.on_loop([&] {
+    gw.uplink->start();
+    return 0;
+  });
   REQUIRE(test::wait_until([&] { return !gw.last_error().empty(); }));
   INFO(gw.last_error());
   CHECK(gw.last_error().find("certificate verify failed") != std::string::npos);

@@ -34,9 +34,9 @@ std::optional<Fault> parse_fault(const std::string& text, std::string* error);
 
 // What the transport must do with a request for a unit under a fault.
 struct ReplyPlan {
-  bool answer = true;        // false: drop the request, send nothing
-  bool process = true;       // run the request against the tables (false: exception only)
-  uint8_t exception = 0;     // non-zero: reply with this exception code instead
+  bool answer = true;     // false: drop the request, send nothing
+  bool process = true;    // run the request against the tables (false: exception only)
+  uint8_t exception = 0;  // non-zero: reply with this exception code instead
   std::chrono::milliseconds delay{0};
   int reply_unit = -1;       // >= 0: put this unit id in the reply
   bool corrupt_crc = false;  // RTU

@@ -1,4 +1,4 @@
-// farmsim FILE.yaml [--control-port N]
+// farmsim FILE.yaml [--control-port N|auto]
 // Serves the described Modbus devices until SIGTERM/SIGINT (exit 0). Prints one line per
 // listener, then "farmsim: ready" once all are open. Exit 2: bad command line or file;
 // exit 1: a listener or device could not be opened.
@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ namespace {
 constexpr auto kTick = std::chrono::milliseconds(100);
 
 int usage(const std::string& why) {
-  std::cerr << "farmsim: " << why << "\nusage: farmsim FILE.yaml [--control-port N]\n";
+  std::cerr << "farmsim: " << why << "\nusage: farmsim FILE.yaml [--control-port N|auto]\n";
   return 2;
 }
 
@@ -47,15 +48,18 @@ void schedule_ticks(boost::asio::steady_timer& timer, farmsim::Simulator& sim) {
 
 int main(int argc, char** argv) {
   std::string file;
-  int control_port = -1;
+  std::optional<int> control_port;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--control-port" && i + 1 < argc) {
+    if (a == "--control-port" && i + 1 < argc && std::string(argv[i + 1]) == "auto") {
+      control_port = farmsim::kAnyPort;
+      ++i;
+    } else if (a == "--control-port" && i + 1 < argc) {
       auto p = farmsim::parse_integer(argv[++i], 0, 65535);
       if (!p) return usage("bad --control-port '" + std::string(argv[i]) + "'");
       control_port = int(*p);
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: farmsim FILE.yaml [--control-port N]\n";
+      std::cout << "usage: farmsim FILE.yaml [--control-port N|auto]\n";
       return 0;
     } else if (file.empty() && !a.empty() && a[0] != '-') {
       file = a;
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
     for (const auto& e : errors) std::cerr << e << "\n";
     return 2;
   }
-  if (control_port >= 0) cfg->control_port = control_port;
+  if (control_port) cfg->control_port = *control_port;
 
   farmsim::Simulator sim;
   for (auto& [id, setup] : cfg->units) {
@@ -98,9 +102,9 @@ int main(int argc, char** argv) {
         std::cout << "farmsim: rtu " << s.serial.device << " units " << join(s.units) << "\n";
       }
     }
-    if (cfg->control_port > 0) {
-      control = std::make_unique<farmsim::ControlServer>(io, sim, cfg->control_port,
-                                                         [&io] { io.stop(); });
+    if (cfg->control_port != 0) {
+      int port = cfg->control_port == farmsim::kAnyPort ? 0 : cfg->control_port;
+      control = std::make_unique<farmsim::ControlServer>(io, sim, port, [&io] { io.stop(); });
       std::cout << "farmsim: control 127.0.0.1:" << control->port() << "\n";
     }
   } catch (const std::exception& e) {

@@ -3,9 +3,7 @@
 namespace farmsim {
 namespace {
 
-uint16_t be16(const Bytes& b, size_t at) {
-  return static_cast<uint16_t>((b[at] << 8) | b[at + 1]);
-}
+uint16_t be16(const Bytes& b, size_t at) { return static_cast<uint16_t>((b[at] << 8) | b[at + 1]); }
 
 void put16(Bytes& b, uint16_t v) {
   b.push_back(static_cast<uint8_t>(v >> 8));
@@ -70,8 +68,7 @@ Bytes write_multiple_coils(UnitTables& t, const Bytes& req) {
     return exception_pdu(fc, exception_code::illegal_data_value);
   if (!t.contains(Table::coil, addr, count))
     return exception_pdu(fc, exception_code::illegal_data_address);
-  for (int i = 0; i < count; ++i)
-    t.set(Table::coil, addr + i, (req[6 + i / 8] >> (i % 8)) & 1);
+  for (int i = 0; i < count; ++i) t.set(Table::coil, addr + i, (req[6 + i / 8] >> (i % 8)) & 1);
   return Bytes(req.begin(), req.begin() + 5);
 }
 
@@ -117,16 +114,26 @@ bool is_write_function(uint8_t function) {
 
 Bytes process_pdu(UnitTables& t, const Bytes& req) {
   switch (req[0]) {
-    case 1: return read_bits(t, Table::coil, req);
-    case 2: return read_bits(t, Table::discrete, req);
-    case 3: return read_registers(t, Table::holding, req);
-    case 4: return read_registers(t, Table::input, req);
-    case 5: return write_single_coil(t, req);
-    case 6: return write_single_register(t, req);
-    case 15: return write_multiple_coils(t, req);
-    case 16: return write_multiple_registers(t, req);
-    case 23: return read_write_registers(t, req);
-    default: return exception_pdu(req[0], exception_code::illegal_function);
+    case 1:
+      return read_bits(t, Table::coil, req);
+    case 2:
+      return read_bits(t, Table::discrete, req);
+    case 3:
+      return read_registers(t, Table::holding, req);
+    case 4:
+      return read_registers(t, Table::input, req);
+    case 5:
+      return write_single_coil(t, req);
+    case 6:
+      return write_single_register(t, req);
+    case 15:
+      return write_multiple_coils(t, req);
+    case 16:
+      return write_multiple_registers(t, req);
+    case 23:
+      return read_write_registers(t, req);
+    default:
+      return exception_pdu(req[0], exception_code::illegal_function);
   }
 }
 

@@ -12,24 +12,34 @@ std::optional<Table> parse_table(const std::string& name) {
 
 const char* table_name(Table t) {
   switch (t) {
-    case Table::holding: return "holding";
-    case Table::input: return "input";
-    case Table::coil: return "coil";
-    case Table::discrete: return "discrete";
+    case Table::holding:
+      return "holding";
+    case Table::input:
+      return "input";
+    case Table::coil:
+      return "coil";
+    case Table::discrete:
+      return "discrete";
   }
   return "?";
 }
 
 UnitTables::UnitTables()
-    : holding_(kMaxTableSize), input_(kMaxTableSize), coil_(kMaxTableSize),
+    : holding_(kMaxTableSize),
+      input_(kMaxTableSize),
+      coil_(kMaxTableSize),
       discrete_(kMaxTableSize) {}
 
 int UnitTables::size(Table t) const {
   switch (t) {
-    case Table::holding: return static_cast<int>(holding_.size());
-    case Table::input: return static_cast<int>(input_.size());
-    case Table::coil: return static_cast<int>(coil_.size());
-    case Table::discrete: return static_cast<int>(discrete_.size());
+    case Table::holding:
+      return static_cast<int>(holding_.size());
+    case Table::input:
+      return static_cast<int>(input_.size());
+    case Table::coil:
+      return static_cast<int>(coil_.size());
+    case Table::discrete:
+      return static_cast<int>(discrete_.size());
   }
   return 0;
 }
@@ -37,10 +47,18 @@ int UnitTables::size(Table t) const {
 void UnitTables::resize(Table t, int n) {
   auto un = static_cast<size_t>(n);
   switch (t) {
-    case Table::holding: holding_.resize(un); break;
-    case Table::input: input_.resize(un); break;
-    case Table::coil: coil_.resize(un); break;
-    case Table::discrete: discrete_.resize(un); break;
+    case Table::holding:
+      holding_.resize(un);
+      break;
+    case Table::input:
+      input_.resize(un);
+      break;
+    case Table::coil:
+      coil_.resize(un);
+      break;
+    case Table::discrete:
+      discrete_.resize(un);
+      break;
   }
 }
 
@@ -51,10 +69,14 @@ bool UnitTables::contains(Table t, int address, int count) const {
 uint16_t UnitTables::get(Table t, int address) const {
   auto a = static_cast<size_t>(address);
   switch (t) {
-    case Table::holding: return holding_[a];
-    case Table::input: return input_[a];
-    case Table::coil: return coil_[a];
-    case Table::discrete: return discrete_[a];
+    case Table::holding:
+      return holding_[a];
+    case Table::input:
+      return input_[a];
+    case Table::coil:
+      return coil_[a];
+    case Table::discrete:
+      return discrete_[a];
   }
   return 0;
 }
@@ -62,10 +84,18 @@ uint16_t UnitTables::get(Table t, int address) const {
 void UnitTables::set(Table t, int address, uint16_t value) {
   auto a = static_cast<size_t>(address);
   switch (t) {
-    case Table::holding: holding_[a] = value; break;
-    case Table::input: input_[a] = value; break;
-    case Table::coil: coil_[a] = value != 0; break;
-    case Table::discrete: discrete_[a] = value != 0; break;
+    case Table::holding:
+      holding_[a] = value;
+      break;
+    case Table::input:
+      input_[a] = value;
+      break;
+    case Table::coil:
+      coil_[a] = value != 0;
+      break;
+    case Table::discrete:
+      discrete_[a] = value != 0;
+      break;
   }
 }
 

@@ -14,13 +14,22 @@ uint16_t crc16(const uint8_t* data, size_t n) {
 int request_length(const uint8_t* d, size_t n) {
   if (n < 2) return 0;
   switch (d[1]) {
-    case 1: case 2: case 3: case 4: case 5: case 6:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
       return 8;  // unit fc addr(2) count-or-value(2) crc(2)
-    case 15: case 16:
+    case 15:
+    case 16:
       return n < 7 ? 0 : 9 + d[6];  // unit fc addr(2) count(2) bytes(1) data crc(2)
     case 23:
       return n < 11 ? 0 : 13 + d[10];  // unit fc raddr rcount waddr wcount bytes data crc
-    case 7: case 11: case 12: case 17:
+    case 7:
+    case 11:
+    case 12:
+    case 17:
       return 4;  // unit fc crc(2): requests without data
     default:
       return -1;

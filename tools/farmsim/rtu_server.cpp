@@ -18,16 +18,26 @@ namespace {
 
 speed_t speed_of(int baud) {
   switch (baud) {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    default: return B0;
+    case 1200:
+      return B1200;
+    case 2400:
+      return B2400;
+    case 4800:
+      return B4800;
+    case 9600:
+      return B9600;
+    case 19200:
+      return B19200;
+    case 38400:
+      return B38400;
+    case 57600:
+      return B57600;
+    case 115200:
+      return B115200;
+    case 230400:
+      return B230400;
+    default:
+      return B0;
   }
 }
 
@@ -129,7 +139,10 @@ void RtuServer::handle(const Bytes& frame) {
 
 void RtuServer::send(const Response& r) {
   Bytes frame = rtu_frame(static_cast<uint8_t>(r.unit), r.pdu);
-  if (r.corrupt_crc) frame[frame.size() - 1] ^= 0xFF, frame[frame.size() - 2] ^= 0xFF;
+  if (r.corrupt_crc) {
+    frame[frame.size() - 1] ^= 0xFF;
+    frame[frame.size() - 2] ^= 0xFF;
+  }
   if (r.truncate) truncate_frame(&frame);
   boost::system::error_code ec;
   asio::write(port_, asio::buffer(frame), ec);

@@ -50,8 +50,8 @@ class Loader {
                                    const std::string& what) {
     auto v = n.IsScalar() ? parse_integer(n.Scalar(), lo, hi) : std::nullopt;
     if (!v)
-      error(n, what + " must be an integer from " + std::to_string(lo) + " to " +
-                   std::to_string(hi));
+      error(n,
+            what + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
     return v;
   }
 
@@ -62,8 +62,11 @@ class Loader {
     if (auto c = root["control"]) {
       if (expect_map(c, "'control'")) {
         check_keys(c, {"port"}, "'control'");
-        if (c["port"])
-          if (auto p = integer(c["port"], 0, 65535, "'port'")) cfg->control_port = int(*p);
+        if (c["port"] && c["port"].Scalar() == "auto")
+          cfg->control_port = kAnyPort;
+        else if (c["port"])
+          if (auto p = integer(c["port"], 0, 65535, "'port' (or auto)"))
+            cfg->control_port = int(*p);
       }
     }
     // Units first: a server may name a unit the 'units' map leaves out (all zeros).
@@ -91,10 +94,12 @@ class Loader {
       if (auto a = n["absent"]) {
         std::string err;
         auto f = a.IsScalar() ? parse_fault(a.Scalar(), &err) : std::nullopt;
-        if (a.IsScalar() && !err.empty()) error(a, err);
+        if (a.IsScalar() && !err.empty())
+          error(a, err);
         else if (!f || (f->mode != Fault::Mode::silent && f->mode != Fault::Mode::exception))
           error(a, "'absent' is 'silent' or 'exception CODE'");
-        else s.absent = *f;
+        else
+          s.absent = *f;
       }
     } else {
       check_keys(n, {"rtu", "units"}, "an rtu server");
@@ -134,10 +139,14 @@ class Loader {
       if (auto v = integer(n["baud"], 50, 4000000, "'baud'")) s->baud = int(*v);
     if (auto p = n["parity"]) {
       std::string v = p.Scalar();
-      if (v == "none" || v == "N") s->parity = 'N';
-      else if (v == "even" || v == "E") s->parity = 'E';
-      else if (v == "odd" || v == "O") s->parity = 'O';
-      else error(p, "'parity' is none, even or odd");
+      if (v == "none" || v == "N")
+        s->parity = 'N';
+      else if (v == "even" || v == "E")
+        s->parity = 'E';
+      else if (v == "odd" || v == "O")
+        s->parity = 'O';
+      else
+        error(p, "'parity' is none, even or odd");
     }
     if (n["data_bits"])
       if (auto v = integer(n["data_bits"], 5, 8, "'data_bits'")) s->data_bits = int(*v);
@@ -159,8 +168,10 @@ class Loader {
     if (auto f = n["fault"]) {
       std::string err;
       auto fault = f.IsScalar() ? parse_fault(f.Scalar(), &err) : std::nullopt;
-      if (!fault) error(f, err.empty() ? "'fault' is a text such as 'slow 300'" : err);
-      else u.fault = *fault;
+      if (!fault)
+        error(f, err.empty() ? "'fault' is a text such as 'slow 300'" : err);
+      else
+        u.fault = *fault;
     }
   }
 
@@ -186,8 +197,7 @@ class Loader {
       if (!t->contains(table, int(*addr), int(words.size()))) {
         error(kv.first, std::string("address ") + std::to_string(*addr) + " + " +
                             std::to_string(words.size()) + " value(s) is past the " +
-                            table_name(table) + " table's size " +
-                            std::to_string(t->size(table)));
+                            table_name(table) + " table's size " + std::to_string(t->size(table)));
         continue;
       }
       for (size_t i = 0; i < words.size(); ++i) t->set(table, int(*addr) + int(i), words[i]);
@@ -223,9 +233,12 @@ class Loader {
     std::string type, value, order = "ABCD";
     for (const auto& kv : n) {
       std::string k = kv.first.Scalar();
-      if (k == "order") order = kv.second.Scalar();
-      else if (type.empty()) type = k, value = kv.second.Scalar();
-      else return error(kv.first, "a typed value has one type key and an optional 'order'"), false;
+      if (k == "order")
+        order = kv.second.Scalar();
+      else if (type.empty())
+        type = k, value = kv.second.Scalar();
+      else
+        return error(kv.first, "a typed value has one type key and an optional 'order'"), false;
     }
     if (type.empty()) return error(n, "a typed value needs a type, e.g. { float32: 5.62 }"), false;
     std::string err;

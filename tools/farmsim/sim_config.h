@@ -14,6 +14,8 @@
 
 namespace farmsim {
 
+constexpr int kAnyPort = -1;  // `port: auto`
+
 struct SerialSettings {
   std::string device;
   int baud = 9600;
@@ -38,14 +40,13 @@ struct UnitSetup {
 };
 
 struct SimConfig {
-  int control_port = 0;  // 0: no control channel
+  int control_port = 0;  // 0: no control channel; kAnyPort: any free port (printed at start)
   std::vector<ServerConfig> servers;
   std::map<int, UnitSetup> units;  // every unit named anywhere in the file
 };
 
 // Reads and checks `path`. On any error returns nullopt and fills `errors` with positioned
 // lines (all of them, not only the first).
-std::optional<SimConfig> load_sim_config(const std::string& path,
-                                         std::vector<std::string>* errors);
+std::optional<SimConfig> load_sim_config(const std::string& path, std::vector<std::string>* errors);
 
 }  // namespace farmsim

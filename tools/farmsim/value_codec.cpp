@@ -1,5 +1,6 @@
 #include "tools/farmsim/value_codec.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -71,8 +72,7 @@ std::optional<bool> parse_bit(const std::string& t) {
   return std::nullopt;
 }
 
-std::optional<std::vector<uint16_t>> encode_value(const std::string& type,
-                                                  const std::string& value,
+std::optional<std::vector<uint16_t>> encode_value(const std::string& type, const std::string& value,
                                                   const std::string& order, std::string* error) {
   enum class Kind { sint, uint, real };
   struct TypeInfo {
@@ -89,8 +89,7 @@ std::optional<std::vector<uint16_t>> encode_value(const std::string& type,
   for (const auto& t : kTypes)
     if (type == t.name) info = &t;
   if (!info) {
-    *error = "unknown type '" + type +
-             "' (int16 uint16 int32 uint32 int64 uint64 float32 float64)";
+    *error = "unknown type '" + type + "' (int16 uint16 int32 uint32 int64 uint64 float32 float64)";
     return std::nullopt;
   }
   int bits_n = info->nbytes * 8;
@@ -136,7 +135,7 @@ std::optional<std::vector<uint16_t>> encode_value(const std::string& type,
     uint8_t hi = swap_bytes ? b[i + 1] : b[i], lo = swap_bytes ? b[i] : b[i + 1];
     words.push_back(static_cast<uint16_t>((hi << 8) | lo));
   }
-  if (swap_words) words.assign(words.rbegin(), words.rend());
+  if (swap_words) std::reverse(words.begin(), words.end());
   return words;
 }
 

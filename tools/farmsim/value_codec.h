@@ -21,8 +21,7 @@ std::optional<bool> parse_bit(const std::string& text);
 // TYPE is int16 uint16 int32 uint32 int64 uint64 float32 float64; ORDER as above.
 // Returns the registers, or nullopt with `error` set (unknown type/order, bad number,
 // out of range).
-std::optional<std::vector<uint16_t>> encode_value(const std::string& type,
-                                                  const std::string& value,
+std::optional<std::vector<uint16_t>> encode_value(const std::string& type, const std::string& value,
                                                   const std::string& order, std::string* error);
 
 }  // namespace farmsim

@@ -1,0 +1,24 @@
+// `farmgate read -c FILE POINT…`: one-shot decoded read for the technician at the bus.
+#include <iostream>
+
+#include "daemon/commands.h"
+#include "daemon/format.h"
+#include "daemon/setup.h"
+#include "drivers/modbus/oneshot.h"
+
+namespace farmgate::daemon {
+
+int cmd_read(const std::string& config_path, const std::vector<std::string>& points) {
+  auto config = load_config_or_report(config_path);
+  if (!config) return kUsageError;
+  if (!check_point_ids(*config, points, false, std::cerr)) return kUsageError;
+
+  int failed = 0;
+  for (const Reading& r : modbus::read_points(*config, points)) {
+    std::cout << r.point << " = " << format_reading(r) << "\n";
+    if (r.quality == Quality::error) ++failed;
+  }
+  return failed ? kRuntimeFailure : kOk;
+}
+
+}  // namespace farmgate::daemon

@@ -1,0 +1,345 @@
+#include "daemon/gateway.h"
+
+#include <csignal>
+
+#include <boost/asio/post.hpp>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "daemon/format.h"
+#include "daemon/systemd_notify.h"
+
+namespace farmgate::daemon {
+namespace {
+
+constexpr Duration kTickEvery{1000};  // the engine also ticks after every poll result
+
+// The actuators whose state must be known before the engine drives anything: the declared
+// ones and every point a rule sets.
+std::vector<std::string> actuator_points(const rules::RuleSet& rs) {
+  std::vector<std::string> points;
+  auto add = [&](const std::string& p) {
+    for (const auto& q : points)
+      if (q == p) return;
+    points.push_back(p);
+  };
+  for (const auto& a : rs.actuators) add(a.point);
+  for (const auto& r : rs.rules)
+    for (const auto& s : r.set) add(s.point);
+  return points;
+}
+
+void log_event(const Event& e) {
+  const auto& f = e.fields;
+  auto text = [&](const char* k) { return f.contains(k) ? f[k].dump() : std::string(); };
+  if (e.type == "actuator" && f.contains("value"))
+    log::info("actuator ", f.value("point", ""), " -> ", text("value"), " (", f.value("reason", ""), ")");
+  else if (e.type == "alarm")
+    log::warning("alarm ", f.value("name", ""), " ", f.value("state", ""), ": ", f.value("message", ""));
+  else
+    log::warning(e.type, " event: ", f.dump());
+}
+
+}  // namespace
+
+Gateway::Gateway(boost::asio::io_context& io, std::string config_path, Setup setup)
+    : io_(io),
+      config_path_(std::move(config_path)),
+      setup_(std::move(setup)),
+      started_ms_(wall_ms()),
+      commit_timer_(io),
+      tick_timer_(io),
+      watchdog_timer_(io),
+      signals_(io, SIGTERM, SIGINT, SIGHUP) {}
+
+Gateway::~Gateway() { stop_parts(); }
+
+void Gateway::start() {
+  store_ = store::Store::open(setup_.config->storage);
+  start_parts();
+  arm(commit_timer_, setup_.config->storage.commit_interval, &Gateway::commit);
+  arm(tick_timer_, kTickEvery, &Gateway::tick);
+  if (auto every = systemd::watchdog_interval()) arm(watchdog_timer_, *every, &Gateway::on_watchdog);
+  wait_for_signal();
+  log::info("farmgate ", FARMGATE_VERSION, " running: ", setup_.config->devices.size(),
+            " devices on ", setup_.config->buses.size(), " buses, buffer ",
+            setup_.config->storage.path);
+  systemd::ready("polling " + std::to_string(setup_.config->devices.size()) + " devices");
+}
+
+void Gateway::start_parts() {
+  const config::Config& cfg = *setup_.config;
+  ++*generation_;
+  const int gen = *generation_;
+
+  rules::EngineOptions options;
+  std::string tz_error;
+  if (auto tz = rules::TimeZone::load(cfg.gateway.timezone, &tz_error)) {
+    options.timezone = *tz;
+  } else {
+    log::warning("timezone '", cfg.gateway.timezone, "': ", tz_error, "; schedules use UTC");
+  }
+  engine_ = std::make_unique<rules::Engine>(cfg, setup_.rules, std::chrono::steady_clock::now(), options);
+  actuators_read_ = false;
+
+  for (const auto& bus : cfg.buses) {
+    std::vector<config::Device> devices;
+    for (const auto& d : cfg.devices)
+      if (d.bus == bus.name) devices.push_back(d);
+    if (devices.empty()) continue;
+    buses_.push_back(std::make_unique<modbus::BusOwner>(
+        io_, bus, std::move(devices), [this, gen](modbus::DevicePoll poll) {
+          if (gen == *generation_ && !stopping_) on_poll(poll);
+        }));
+    buses_.back()->start();
+  }
+  read_actuator_states();
+
+  if (cfg.uplink) {
+    uplink_ = std::make_unique<uplink::Uplink>(
+        io_, cfg, *store_, [this] { return status_snapshot(); },
+        [this](const uplink::Command& c, uplink::Uplink::Reply reply) {
+          handle_command(c, std::move(reply));
+        });
+    uplink_->start();
+  }
+}
+
+void Gateway::stop_parts() {
+  for (auto& b : buses_) b->stop();
+  buses_.clear();
+  if (uplink_) uplink_->stop();
+  uplink_.reset();
+}
+
+// Spec §4: on start the daemon reads actuators' actual state before it drives them. A state
+// that cannot be read stays unknown; the engine then drives the actuator to its decision.
+void Gateway::read_actuator_states() {
+  auto points = std::make_shared<std::vector<std::string>>(actuator_points(setup_.rules));
+  auto remaining = std::make_shared<size_t>(0);
+  const int gen = *generation_;
+  std::map<modbus::BusOwner*, std::vector<std::string>> by_bus;
+  for (const auto& p : *points)
+    if (auto* bus = bus_for_point(p)) by_bus[bus].push_back(p);
+  *remaining = by_bus.size();
+  if (by_bus.empty()) {
+    actuators_read_ = true;
+    return;
+  }
+  for (auto& [bus, ids] : by_bus) {
+    bus->read(ids, [this, remaining, gen](std::vector<Reading> readings) {
+      if (gen != *generation_) return;
+      const auto now = std::chrono::steady_clock::now();
+      for (const auto& r : readings) {
+        if (r.quality == Quality::error || !r.value) {
+          log::warning("actuator ", r.point, ": state not readable at start (", r.error, ")");
+          continue;
+        }
+        engine_->on_actuator_state(r.point, *r.value, now);
+        log::info("actuator ", r.point, " is ", format_reading(r), " at start");
+      }
+      if (--*remaining == 0) {
+        actuators_read_ = true;
+        tick();
+      }
+    });
+  }
+}
+
+void Gateway::on_poll(const modbus::DevicePoll& poll) {
+  auto& h = health_[poll.device];
+  if (poll.ok) {
+    ++h.ok;
+  } else {
+    ++h.errors;
+    h.last_error = poll.error;
+    if (poll.consecutive_failures == 1) {
+      log::warning("device ", poll.device, ": ", poll.error);
+      record(fault_event(wall_ms(), "device", poll.error, poll.device));
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& r : poll.readings) {
+    engine_->on_reading(r, now);
+    store_->add(r);
+  }
+  tick();
+}
+
+void Gateway::tick() {
+  if (stopping_ || !engine_ || !actuators_read_) return;
+  rules::Decisions d = engine_->tick(std::chrono::steady_clock::now(), wall_ms());
+  for (auto& e : d.events) record(std::move(e));
+  for (const auto& w : d.writes) execute(w);
+}
+
+void Gateway::execute(const rules::Write& w) {
+  modbus::BusOwner* bus = bus_for_point(w.point);
+  if (!bus) return;
+  const int gen = *generation_;
+  bus->write(w.point, w.value, [this, gen, point = w.point](modbus::WriteResult result) {
+    if (gen != *generation_ || stopping_) return;
+    std::optional<double> readback;
+    if (result.readback && result.readback->value) readback = *result.readback->value;
+    if (!result.ok) log::warning("write ", point, ": ", result.error);
+    for (auto& e : engine_->on_write_result(point, result.ok, readback,
+                                            std::chrono::steady_clock::now(), wall_ms()))
+      record(std::move(e));
+  });
+}
+
+void Gateway::record(Event e) {
+  log_event(e);
+  store_->add(std::move(e));
+}
+
+void Gateway::commit() {
+  if (store_->commit()) {
+    if (commit_failing_) log::info("buffer writable again");
+    commit_failing_ = false;
+    return;
+  }
+  if (!commit_failing_) {
+    log::error("cannot commit the buffer ", setup_.config->storage.path,
+               ": readings are kept in memory and retried");
+    // Queued, so it reaches the platform once the buffer takes writes again.
+    store_->add(fault_event(wall_ms(), "storage",
+                            "cannot write the buffer " + setup_.config->storage.path));
+  }
+  commit_failing_ = true;
+}
+
+void Gateway::handle_command(const uplink::Command& c, uplink::Uplink::Reply reply) {
+  const auto now = std::chrono::steady_clock::now();
+  switch (c.op) {
+    case uplink::Op::set: {
+      rules::CommandResult r = engine_->set_override(c.point, c.value, c.hold, c.id, now);
+      reply(uplink::Outcome{r.ok, r.error, nullptr});
+      tick();
+      return;
+    }
+    case uplink::Op::release: {
+      rules::CommandResult r = engine_->release(c.point, c.id);
+      reply(uplink::Outcome{r.ok, r.error, nullptr});
+      tick();
+      return;
+    }
+    case uplink::Op::read: {
+      modbus::BusOwner* bus = bus_for_point(c.point);
+      if (!bus) return reply(uplink::Outcome{false, "no bus serves " + c.point, nullptr});
+      bus->read({c.point}, [reply](std::vector<Reading> rs) {
+        const Reading& r = rs.front();
+        if (r.quality == Quality::error) return reply(uplink::Outcome{false, r.error, nullptr});
+        nlohmann::json extra = {{"quality", to_string(r.quality)}, {"ts", r.ts_ms}};
+        extra["value"] = r.boolean ? nlohmann::json(*r.value != 0) : nlohmann::json(*r.value);
+        if (!r.unit.empty()) extra["unit"] = r.unit;
+        reply(uplink::Outcome{true, "", extra});
+      });
+      return;
+    }
+    case uplink::Op::status: {
+      nlohmann::json devices = nlohmann::json::object();
+      for (const auto& [name, h] : health_) {
+        devices[name] = {{"ok", h.ok}, {"errors", h.errors}};
+        if (!h.last_error.empty()) devices[name]["last_error"] = h.last_error;
+      }
+      store::BufferStats b = store_->stats();
+      nlohmann::json buffer = {{"unsent", b.unsent}, {"dropped", b.dropped}};
+      if (b.oldest_unsent_ts) buffer["oldest_unsent_ts"] = *b.oldest_unsent_ts;
+      reply(uplink::Outcome{true, "", {{"devices", devices}, {"buffer", buffer}}});
+      return;
+    }
+  }
+}
+
+uplink::StatusSnapshot Gateway::status_snapshot() const {
+  uplink::StatusSnapshot s;
+  s.version = FARMGATE_VERSION;
+  s.started_ms = started_ms_;
+  s.config_sha256 = setup_.fingerprint;
+  for (const auto& d : setup_.config->devices) {
+    auto it = health_.find(d.name);
+    s.devices[d.name] = it == health_.end() ? uplink::DeviceHealth{} : it->second;
+  }
+  return s;
+}
+
+modbus::BusOwner* Gateway::bus_for_point(const std::string& point_id) {
+  const config::Device* device = nullptr;
+  if (!setup_.config->find_point(point_id, &device)) return nullptr;
+  for (auto& b : buses_)
+    if (b->bus_name() == device->bus) return b.get();
+  return nullptr;
+}
+
+void Gateway::arm(boost::asio::steady_timer& t, Duration every, void (Gateway::*what)()) {
+  t.expires_after(every);
+  t.async_wait([this, &t, every, what](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    (this->*what)();
+    arm(t, every, what);
+  });
+}
+
+void Gateway::on_watchdog() { systemd::watchdog(); }
+
+void Gateway::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload();
+      wait_for_signal();
+    } else {
+      log::info("signal ", sig, ": stopping");
+      stop();
+    }
+  });
+}
+
+void Gateway::reload() {
+  systemd::reloading();
+  log::info("reloading ", config_path_);
+  Setup next = load_setup(config_path_);
+  if (!next.ok()) {
+    std::string first;
+    size_t errors = 0;
+    for (const auto& d : next.diagnostics.all()) {
+      log::write(d.severity == config::Diagnostic::Severity::error ? log::Level::error
+                                                                 : log::Level::warning,
+                 d.str());
+      if (d.severity == config::Diagnostic::Severity::error && errors++ == 0) first = d.str();
+    }
+    record(config_event(wall_ms(), false,
+                        std::to_string(errors) + " error(s), running config kept; first: " + first));
+    systemd::ready("reload rejected; running config kept");
+    return;
+  }
+  for (const auto& d : next.diagnostics.all()) log::warning(d.str());
+  if (next.config->storage.path != setup_.config->storage.path)
+    log::warning("storage.path changed: takes effect at the next start");
+  next.config->storage = setup_.config->storage;  // the open buffer stays
+  stop_parts();
+  setup_ = std::move(next);
+  start_parts();
+  record(config_event(wall_ms(), true, "config " + setup_.fingerprint.substr(0, 12) + " loaded"));
+  systemd::ready("reloaded");
+}
+
+void Gateway::stop() {
+  if (stopping_) return;
+  systemd::stopping();
+  stopping_ = true;
+  for (auto& b : buses_) b->stop();
+  store_->commit();
+  if (uplink_) uplink_->stop();
+  commit_timer_.cancel();
+  tick_timer_.cancel();
+  watchdog_timer_.cancel();
+  signals_.cancel();
+  buses_.clear();
+  uplink_.reset();
+  store_->commit();
+  log::info("stopped");
+}
+
+}  // namespace farmgate::daemon

@@ -1,0 +1,134 @@
+// The engine's parts on their own: point state (staleness, windows), local time, alarms.
+#include <catch2/catch.hpp>
+
+#include "rules/alarms.h"
+#include "rules/local_time.h"
+#include "rules/point_state.h"
+#include "tests/rules/sim.h"
+
+using namespace farmgate;
+using namespace farmgate::rules;
+using namespace farmgate::rules::fixture;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+namespace {
+
+const SteadyTime kStart = SteadyTime{} + std::chrono::hours(1);
+
+Reading reading(const std::string& point, Quality q, double v = 0) {
+  Reading r;
+  r.point = point;
+  r.quality = q;
+  if (q != Quality::error) r.value = v;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a failed read keeps the last good value until stale_after", "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.on_reading(reading("pond1_do.do", Quality::good, 5), kStart + seconds(10));
+  ps.on_reading(reading("pond1_do.do", Quality::error), kStart + seconds(20));
+  CHECK(ps.value("pond1_do.do", kStart + seconds(39)).number == 5);
+  CHECK(ps.value("pond1_do.do", kStart + seconds(39)).known());
+  CHECK(ps.value("pond1_do.do", kStart + seconds(40)).kind == Value::Kind::unknown);
+}
+
+TEST_CASE("a bad reading makes the point unknown until the next good one", "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.on_reading(reading("pond1_do.do", Quality::good, 5), kStart);
+  ps.on_reading(reading("pond1_do.do", Quality::bad, 99), kStart + seconds(1));
+  CHECK(ps.value("pond1_do.do", kStart + seconds(1)).kind == Value::Kind::unknown);
+  ps.on_reading(reading("pond1_do.do", Quality::good, 6), kStart + seconds(2));
+  CHECK(ps.value("pond1_do.do", kStart + seconds(2)).number == 6);
+}
+
+TEST_CASE("a point never read is pending for stale_after since start, then unknown", "[point_state]") {
+  PointState ps(farm(), kStart);
+  CHECK(ps.value("pond1_do.do", kStart + seconds(29)).kind == Value::Kind::pending);
+  CHECK(ps.value("pond1_do.do", kStart + seconds(30)).kind == Value::Kind::unknown);
+  CHECK(ps.value("pond1_relay.aerator", kStart + seconds(6)).kind == Value::Kind::unknown);  // its stale_after: 6s
+}
+
+TEST_CASE("windows need good data reaching back over the span", "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.keep_history("pond1_do.do", minutes(10));
+  auto at = [](int s) { return kStart + seconds(s); };
+  for (int s = 0; s <= 300; s += 10) ps.on_reading(reading("pond1_do.do", Quality::good, s / 10.0), at(s));
+  // Only 5 minutes of data: a 10-minute window is not known yet, a 4-minute one is.
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(300)).kind == Value::Kind::unknown);
+  Value avg4 = ps.window(WindowFn::avg, "pond1_do.do", minutes(4), at(300));
+  REQUIRE(avg4.known());
+  CHECK(avg4.number == Approx((6 + 30) / 2.0));
+  CHECK(ps.window(WindowFn::min, "pond1_do.do", minutes(4), at(300)).number == 6);
+  CHECK(ps.window(WindowFn::max, "pond1_do.do", minutes(4), at(300)).number == 30);
+  CHECK(ps.window(WindowFn::delta, "pond1_do.do", minutes(4), at(300)).number == Approx(24));
+  for (int s = 310; s <= 700; s += 10) ps.on_reading(reading("pond1_do.do", Quality::good, 1), at(s));
+  CHECK(ps.window(WindowFn::max, "pond1_do.do", minutes(10), at(700)).number == 30.0);
+  CHECK(ps.window(WindowFn::delta, "pond1_do.do", minutes(10), at(700)).number == Approx(1 - 10));
+  // A stale point has no window either.
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(4), at(740)).kind == Value::Kind::unknown);
+}
+
+TEST_CASE("local time follows the zone database, DST included", "[local_time]") {
+  auto sh = TimeZone::load("Asia/Shanghai");
+  REQUIRE(sh);
+  CHECK(sh->minute_of_day(utc_ms("2026-06-01 23:30")) == 7 * 60 + 30);
+  auto berlin = TimeZone::load("Europe/Berlin");
+  REQUIRE(berlin);
+  CHECK(berlin->minute_of_day(utc_ms("2026-01-15 12:00")) == 13 * 60);  // CET
+  CHECK(berlin->minute_of_day(utc_ms("2026-07-15 12:00")) == 14 * 60);  // CEST
+  std::string err;
+  CHECK_FALSE(TimeZone::load("Mars/Olympus", &err));
+  CHECK(err.find("unknown timezone") != std::string::npos);
+  CHECK(TimeZone::fixed(-3600).minute_of_day(utc_ms("2026-01-01 00:30")) == 23 * 60 + 30);
+}
+
+TEST_CASE("an alarm is raised after `for`, cleared at once, with its message filled in", "[alarms]") {
+  Sim sim(R"(
+alarms:
+  - name: oxygen-critical
+    when: pond1_do.do < 3.0 for 1m
+    severity: critical
+    message: "Pond 1 oxygen {pond1_do.do} mg/L"
+)", utc_ms("2026-06-01 01:00"));
+  sim.sensor["pond1_do.do"] = 2.5;
+  sim.run_until(69);
+  CHECK(sim.events_of("alarm").empty());
+  sim.run_until(70);
+  REQUIRE(sim.events_of("alarm").size() == 1);
+  CHECK(sim.events_of("alarm")[0].fields ==
+        nlohmann::json{{"name", "oxygen-critical"}, {"severity", "critical"}, {"state", "raised"},
+                       {"message", "Pond 1 oxygen 2.5 mg/L"}});
+  CHECK(sim.engine().alarm_raised("oxygen-critical"));
+  sim.sensor["pond1_do.do"] = std::nullopt;  // unknown: the alarm keeps its state
+  sim.run(100);
+  CHECK(sim.events_of("alarm").size() == 1);
+  sim.sensor["pond1_do.do"] = 4.0;
+  sim.run(10);
+  REQUIRE(sim.events_of("alarm").size() == 2);
+  CHECK(sim.events_of("alarm")[1].fields["state"] == "cleared");
+  CHECK(sim.events_of("alarm")[1].fields["message"] == "Pond 1 oxygen 4 mg/L");
+}
+
+TEST_CASE("a numeric actuator follows its rule and is left alone by default", "[engine]") {
+  Sim sim(R"(
+rules:
+  - name: fast-when-low
+    when: pond1_do.do < 4
+    set: { pond1_relay.speed: 1450 }
+)", utc_ms("2026-06-01 01:00"), {{"pond1_relay.speed", 900}});
+  sim.sensor["pond1_do.do"] = 5.0;
+  sim.run(60);
+  CHECK(sim.writes.empty());
+  sim.sensor["pond1_do.do"] = 3.0;
+  sim.run(10);
+  CHECK(sim.state("pond1_relay.speed") == 1450);
+  auto ev = sim.events_of("actuator");
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].fields["value"] == 1450.0);
+  sim.sensor["pond1_do.do"] = 5.0;
+  sim.run(10);
+  CHECK(sim.state("pond1_relay.speed") == 1450);
+}
