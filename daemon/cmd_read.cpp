@@ -15,7 +15,8 @@ int cmd_read(const std::string& config_path, const std::vector<std::string>& poi
 
   int failed = 0;
   for (const Reading& r : modbus::read_points(*config, points)) {
-    std::cout << r.point << " = " << format_reading(r) << "\n";
+    const config::Point* p = config->find_point(r.point);
+    std::cout << r.point << " = " << (p ? format_reading(r, *p) : format_reading(r)) << "\n";
     if (r.quality == Quality::error) ++failed;
   }
   return failed ? kRuntimeFailure : kOk;

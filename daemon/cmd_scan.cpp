@@ -2,6 +2,8 @@
 #include <iostream>
 #include <set>
 
+#include "config/suggest.h"
+#include "config/units.h"
 #include "daemon/commands.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/oneshot.h"
@@ -9,34 +11,38 @@
 namespace farmgate::daemon {
 namespace {
 
-// "1-247", "5", "1,2,10-20" -> ascending unit ids; false on anything else.
+// A unit id of 1-255 written as plain digits; -1 otherwise.
+int parse_unit(const std::string& text) {
+  if (text.empty() || text.size() > 3) return -1;
+  int v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v >= 1 && v <= 255 ? v : -1;
+}
+
+// "1-247", "5", "1,2,10-20" -> the unit ids (duplicates and overlaps merge); false on
+// anything else, including empty items and spaces.
 bool parse_units(const std::string& text, std::set<int>& units) {
   size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    std::string part = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    size_t dash = part.find('-');
-    try {
-      size_t used = 0;
-      int first = std::stoi(part, &used);
-      int last = first;
-      if (dash != std::string::npos) {
-        if (used != dash) return false;
-        std::string rest = part.substr(dash + 1);
-        last = std::stoi(rest, &used);
-        if (used != rest.size()) return false;
-      } else if (used != part.size()) {
-        return false;
-      }
-      if (first < 1 || last > 255 || first > last) return false;
-      for (int u = first; u <= last; ++u) units.insert(u);
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (end == std::string::npos) break;
+  for (;;) {
+    const size_t end = text.find(',', start);
+    const std::string part = text.substr(start, end == std::string::npos ? end : end - start);
+    const size_t dash = part.find('-');
+    const int first = parse_unit(part.substr(0, dash));
+    const int last = dash == std::string::npos ? first : parse_unit(part.substr(dash + 1));
+    if (first < 0 || last < first) return false;
+    for (int u = first; u <= last; ++u) units.insert(u);
+    if (end == std::string::npos) return true;
     start = end + 1;
   }
-  return !units.empty();
+}
+
+std::string bus_names(const config::Config& config) {
+  std::string out;
+  for (const auto& b : config.buses) out += (out.empty() ? "" : ", ") + b.name;
+  return out.empty() ? "(none)" : out;
 }
 
 }  // namespace
@@ -44,18 +50,23 @@ bool parse_units(const std::string& text, std::set<int>& units) {
 int cmd_scan(const std::string& config_path, const std::string& bus, const std::string& units) {
   std::set<int> ids;
   if (!parse_units(units, ids)) {
-    std::cerr << "error: --units '" << units << "': expected ranges of 1-255 such as 1-247 or 1,2,10-20\n";
+    std::cerr << "error: --units '" << units
+              << "': expected unit ids 1-255 as ranges and lists, e.g. 1-247 or 1,2,10-20\n";
     return kUsageError;
   }
   auto config = load_config_or_report(config_path);
   if (!config) return kUsageError;
   const config::Bus* b = config->find_bus(bus);
   if (!b) {
-    std::cerr << "error: no bus named '" << bus << "' in " << config_path << "\n";
+    std::vector<std::string> names;
+    for (const auto& x : config->buses) names.push_back(x.name);
+    std::cerr << "error: no bus named '" << bus << "' in " << config_path
+              << config::did_you_mean(bus, names) << "; buses: " << bus_names(*config) << "\n";
     return kUsageError;
   }
-  std::cerr << "scanning " << bus << " for " << ids.size() << " unit ids (up to "
-            << b->timeout.count() << " ms each)\n";
+  std::cerr << "scanning " << bus << " for " << ids.size() << " unit id"
+            << (ids.size() == 1 ? "" : "s") << " (up to " << config::format_duration(b->timeout)
+            << " each)\n";
 
   std::vector<int> present;
   // Contiguous runs go to the driver as ranges; each probe costs at most one timeout.
@@ -63,17 +74,24 @@ int cmd_scan(const std::string& config_path, const std::string& bus, const std::
   while (it != ids.end()) {
     int first = *it, last = *it;
     while (++it != ids.end() && *it == last + 1) last = *it;
-    modbus::ScanResult r = modbus::scan_bus(*config, bus, first, last, [](const modbus::ScanProbe& p) {
-      if (p.present || p.detail.find("CRC") != std::string::npos)
-        std::cout << "unit " << p.unit << ": " << p.detail << "\n" << std::flush;
-    });
+    modbus::ScanResult r =
+        modbus::scan_bus(*config, bus, first, last, [](const modbus::ScanProbe& p) {
+          // A garbled reply (bad CRC) is not an answer, yet a technician wants to see it.
+          if (p.present || p.detail.find("CRC") != std::string::npos)
+            std::cout << "unit " << p.unit << ": " << p.detail << "\n" << std::flush;
+        });
     if (!r.ok) {
       std::cerr << "error: " << r.error << "\n";
       return kRuntimeFailure;
     }
     present.insert(present.end(), r.present.begin(), r.present.end());
   }
-  std::cout << present.size() << " unit(s) answered on " << bus;
+  if (present.empty()) {
+    std::cout << "no unit answered on " << bus << "\n";
+    return kOk;
+  }
+  std::cout << present.size() << (present.size() == 1 ? " unit" : " units") << " answered on "
+            << bus;
   for (size_t i = 0; i < present.size(); ++i) std::cout << (i ? ", " : ": ") << present[i];
   std::cout << "\n";
   return kOk;

@@ -4,6 +4,7 @@
 #include "daemon/commands.h"
 #include "daemon/format.h"
 #include "daemon/setup.h"
+#include "drivers/modbus/codec.h"
 #include "drivers/modbus/oneshot.h"
 
 namespace farmgate::daemon {
@@ -21,13 +22,25 @@ int cmd_write(const std::string& config_path, const std::string& point, const st
               << (boolean ? "on, off, true, false, 1 or 0" : "a number") << "\n";
     return kUsageError;
   }
+  // A number the register cannot hold is the technician's mistake, found before any I/O.
+  const modbus::Encoded encoded = modbus::encode(*p, v);
+  if (!encoded.ok) {
+    const std::string prefix = point + ": ";
+    const std::string why = encoded.error.rfind(prefix, 0) == 0
+                                ? encoded.error.substr(prefix.size())
+                                : encoded.error;
+    std::cerr << "error: '" << value << "' is not a value for " << point << ": " << why << "\n";
+    return kUsageError;
+  }
   modbus::WriteResult result = modbus::write_point(*config, point, v);
   if (!result.ok) {
-    std::cerr << "error: writing " << point << ": " << result.error << "\n";
+    // The driver's text already names the point ("P: write failed: ...").
+    const bool named = result.error.rfind(point + ": ", 0) == 0;
+    std::cerr << "error: " << (named ? "" : "writing " + point + ": ") << result.error << "\n";
     return kRuntimeFailure;
   }
   std::cout << point << " = "
-            << (result.readback ? format_reading(*result.readback) : format_number(v))
+            << (result.readback ? format_reading(*result.readback, *p) : format_number(v))
             << " (read back)\n";
   return kOk;
 }

@@ -1,7 +1,11 @@
 // farmgate: the command line (spec §2). Each subcommand lives in its own cmd_*.cpp.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <iostream>
+
 #include "common/log.h"
+#include "config/suggest.h"
 #include "daemon/commands.h"
 
 namespace {
@@ -55,6 +59,23 @@ int main(int argc, char** argv) {
   replay->add_option("--db", db, "the buffer database to replay")->required();
   replay->add_option("--since", since, "how far back to start, e.g. 24h or 90m")
       ->capture_default_str();
+
+  // `farmgate read --version` works too (spec §2: --help and --version everywhere).
+  for (CLI::App* sub : {run, check, read, write, scan, replay})
+    sub->set_version_flag("--version", std::string("farmgate ") + FARMGATE_VERSION);
+
+  // CLI11 would only say "A subcommand is required" for `farmgate chek`: name the word.
+  const std::vector<std::string> commands{"run", "check", "read", "write", "scan", "replay"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (!word.empty() && word[0] == '-') continue;
+    if (std::find(commands.begin(), commands.end(), word) != commands.end()) break;
+    std::cerr << "error: unknown command '" << word << "'"
+              << farmgate::config::did_you_mean(word, commands)
+              << "; commands: run, check, read, write, scan, replay\n"
+              << "Run with --help for more information.\n";
+    return kUsageError;
+  }
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <boost/asio.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "tools/farmsim/control.h"
+#include "tools/farmsim/models/farm.h"
 #include "tools/farmsim/rtu_server.h"
 #include "tools/farmsim/sim_config.h"
 #include "tools/farmsim/simulator.h"
@@ -34,14 +36,27 @@ std::string join(const std::vector<int>& v) {
   return s;
 }
 
-// Drives a physics model, when one is set, from the same loop that serves requests.
-void schedule_ticks(boost::asio::steady_timer& timer, farmsim::Simulator& sim) {
+// Drives a physics model, when one is set, from the same loop that serves requests. The
+// model gets the real time that passed (a busy loop makes ticks late), so a simulated clock
+// stays `speed` times real time since start.
+void schedule_ticks(boost::asio::steady_timer& timer, farmsim::Simulator& sim,
+                    std::chrono::steady_clock::time_point last) {
   timer.expires_after(kTick);
-  timer.async_wait([&timer, &sim](boost::system::error_code ec) {
+  timer.async_wait([&timer, &sim, last](boost::system::error_code ec) {
     if (ec) return;
-    sim.tick(kTick);
-    schedule_ticks(timer, sim);
+    auto passed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - last);
+    sim.tick(passed);
+    // Only whole milliseconds were handed on: the rest counts in the next tick.
+    schedule_ticks(timer, sim, last + passed);
   });
+}
+
+std::string hhmm(double seconds_of_day) {
+  int m = int(seconds_of_day / 60) % 1440;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
+  return buf;
 }
 
 }  // namespace
@@ -82,6 +97,13 @@ int main(int argc, char** argv) {
     sim.bank().unit(id) = std::move(setup.tables);
     sim.set_fault(id, setup.fault);
   }
+  if (cfg->farm) {
+    const auto& c = cfg->farm->clock;
+    std::cout << "farmsim: clock " << hhmm(c.start_s) << " speed " << c.speed << " models "
+              << cfg->farm->physics.size() << "\n";
+    sim.set_model(std::make_unique<farmsim::models::FarmModel>(std::move(*cfg->farm)));
+    sim.tick(std::chrono::milliseconds(0));  // sensors show their first values before "ready"
+  }
 
   signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io;
@@ -113,7 +135,14 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::steady_timer ticks(io);
-  if (sim.has_model()) schedule_ticks(ticks, sim);
+  if (sim.has_model()) {
+    // The simulated clock's zero, for whoever maps reading timestamps to simulated time.
+    auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    schedule_ticks(ticks, sim, std::chrono::steady_clock::now());
+    std::cout << "farmsim: clock epoch_ms " << epoch_ms << "\n";
+  }
 
   std::cout << "farmsim: ready" << std::endl;
   io.run();

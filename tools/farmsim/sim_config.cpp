@@ -58,7 +58,7 @@ class Loader {
   void load(const YAML::Node& root, SimConfig* cfg) {
     if (root.IsNull()) return error(root, "the file is empty: it needs 'servers'");
     if (!expect_map(root, "the file")) return;
-    check_keys(root, {"control", "servers", "units"}, "the file");
+    check_keys(root, {"control", "servers", "units", "clock", "models"}, "the file");
     if (auto c = root["control"]) {
       if (expect_map(c, "'control'")) {
         check_keys(c, {"port"}, "'control'");
@@ -74,6 +74,7 @@ class Loader {
       if (expect_map(units, "'units'"))
         for (const auto& kv : units) load_unit(kv.first, kv.second, cfg);
     }
+    if (root["clock"] || root["models"]) load_farm_section(root, cfg);
     auto servers = root["servers"];
     if (!servers) return error(root, "missing 'servers' (a list of tcp/rtu servers)");
     if (!servers.IsSequence() || servers.size() == 0)
@@ -82,6 +83,14 @@ class Loader {
   }
 
  private:
+  void load_farm_section(const YAML::Node& root, SimConfig* cfg) {
+    cfg->farm = std::make_shared<models::FarmSpec>();
+    models::load_farm(root["clock"], root["models"], cfg->farm.get(),
+                      [this](const YAML::Node& n, const std::string& msg) { error(n, msg); });
+    // The clock unit exists from the start, so the control channel can read it at once.
+    if (cfg->farm->clock_unit) cfg->units[*cfg->farm->clock_unit];
+  }
+
   void load_server(const YAML::Node& n, SimConfig* cfg) {
     if (!expect_map(n, "a server")) return;
     ServerConfig s;

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tools/farmsim/faults.h"
+#include "tools/farmsim/models/farm.h"
 #include "tools/farmsim/register_bank.h"
 
 namespace farmsim {
@@ -43,6 +45,8 @@ struct SimConfig {
   int control_port = 0;  // 0: no control channel; kAnyPort: any free port (printed at start)
   std::vector<ServerConfig> servers;
   std::map<int, UnitSetup> units;  // every unit named anywhere in the file
+  // `clock:` and `models:` (the demo's physics); null when the file has neither.
+  std::shared_ptr<models::FarmSpec> farm;
 };
 
 // Reads and checks `path`. On any error returns nullopt and fills `errors` with positioned

@@ -1,0 +1,42 @@
+// Spec §5 as assertions: every payload the probe received is checked for its exact shape
+// (keys, types, `value` null for error readings, `ts` epoch ms), then handed back parsed.
+// The checks use Catch's REQUIRE/CHECK, so call them inside a test case.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/uplink/probe.h"
+
+namespace farmgate::test {
+
+using nlohmann::json;
+
+// Every reading of every telemetry message, in arrival order (duplicates of at-least-once
+// delivery included), each checked against §5.
+std::vector<json> telemetry_readings(const Probe& probe);
+std::set<std::int64_t> reading_seqs(const Probe& probe);
+// Readings in arrival order with the duplicates of at-least-once delivery left out (what the
+// platform keeps after de-duplicating by seq).
+std::vector<json> first_deliveries(const Probe& probe);
+// Every event, in arrival order, each checked against §5 (the fields of its type).
+std::vector<json> events(const Probe& probe);
+std::vector<json> events_of(const Probe& probe, const std::string& type);
+// cmd/result payloads, parsed.
+std::vector<json> command_results(const Probe& probe);
+// The newest `status` payload (parsed), if any.
+std::optional<json> latest_status(const Probe& probe);
+// The newest periodic status (the one with "buffer"), if any.
+std::optional<json> latest_periodic_status(const Probe& probe);
+
+// A reading's shape alone (also used on single readings).
+void check_reading(const json& r);
+void check_event(const json& e);
+// A plausible epoch-ms timestamp: within a day of now.
+bool is_epoch_ms(const json& ts);
+
+}  // namespace farmgate::test
