@@ -50,12 +50,10 @@ void load_into(const std::string& path, const LoadOptions& options, Config& cfg,
   MapReader r(top, diags, kTopKeys);
 
   const std::string dir = dir_of(path);
-  std::vector<std::string> profile_dirs;
-  if (auto dirs = r.text_list("profiles"))
-    for (const auto& d : *dirs) profile_dirs.push_back(join_path(dir, d));
+  std::vector<std::string> profile_dirs = read_profile_dirs(r, dir);
   profile_dirs.insert(profile_dirs.end(), options.shipped_profile_dirs.begin(),
                       options.shipped_profile_dirs.end());
-  LoadContext ctx{path, dir, diags, ProfileLibrary(profile_dirs)};
+  LoadContext ctx{path, dir, diags, ProfileLibrary(profile_dirs), options.zoneinfo_dir};
   cfg.path = path;
   cfg.profile_dirs = profile_dirs;
 
@@ -63,8 +61,7 @@ void load_into(const std::string& path, const LoadOptions& options, Config& cfg,
     read_gateway(*f, ctx, cfg.gateway);
   else
     r.missing("gateway");
-  cfg.rule_files = expand_rule_globs(
-      r.text_list("rules").value_or(std::vector<std::string>{"rules.d/*.yaml"}), dir);
+  cfg.rule_files = read_rule_files(r, dir);
   if (const Field* f = r.field("storage")) read_storage(*f, ctx, cfg.storage);
   if (const Field* f = r.field("uplink")) cfg.uplink = read_uplink(*f, ctx, cfg.gateway.id);
   if (const Field* f = r.field("buses")) cfg.buses = read_buses(*f, ctx);

@@ -22,6 +22,8 @@ struct LoadOptions {
   // (FARMGATE_SHIPPED_PROFILES, colon-separated, baked in at build time).
   std::vector<std::string> shipped_profile_dirs = default_shipped_profile_dirs();
   static std::vector<std::string> default_shipped_profile_dirs();
+  // Where `gateway.timezone` must name a zone file (tests point it elsewhere).
+  std::string zoneinfo_dir = "/usr/share/zoneinfo";
 };
 
 LoadResult load(const std::string& path, const LoadOptions& options = {});

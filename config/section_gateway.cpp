@@ -1,10 +1,9 @@
-// gateway:, rules: globs and storage:.
-#include <glob.h>
-
+// gateway: and storage:.
 #include <cctype>
 
 #include "config/sections.h"
 #include "config/yaml_file.h"
+#include "config/zone_check.h"
 
 namespace farmgate::config {
 
@@ -41,21 +40,16 @@ void read_gateway(const Field& field, LoadContext& ctx, Gateway& out) {
                                  "appears in MQTT topics)");
   }
   out.site = r.text("site").value_or("");
-  out.timezone = r.text("timezone").value_or("");
-}
-
-std::vector<std::string> expand_rule_globs(const std::vector<std::string>& globs,
-                                           const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& g : globs) {
-    const std::string pattern = join_path(dir, g);
-    glob_t found{};
-    // glob() sorts its results; a pattern that matches nothing is not an error.
-    if (::glob(pattern.c_str(), 0, nullptr, &found) == 0)
-      for (std::size_t i = 0; i < found.gl_pathc; ++i) files.emplace_back(found.gl_pathv[i]);
-    ::globfree(&found);
+  if (auto tz = r.text("timezone")) {
+    // Checked here, not when the daemon starts: a zone it cannot read would run every
+    // schedule in UTC with nothing but a log line to say so.
+    if (tz->empty())
+      out.timezone.clear();
+    else if (auto problem = check_zone(*tz, ctx.zoneinfo_dir))
+      r.error_at_value("timezone", *problem);
+    else
+      out.timezone = *tz;
   }
-  return files;
 }
 
 void read_storage(const Field& field, LoadContext& ctx, Storage& out) {

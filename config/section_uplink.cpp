@@ -1,8 +1,12 @@
 // uplink: the MQTT broker and how to reach it.
+#include <sys/stat.h>
+
 #include <cctype>
+#include <cstdio>
 
 #include "config/sections.h"
 #include "config/units.h"
+#include "config/yaml_file.h"
 
 namespace farmgate::config {
 namespace {
@@ -82,11 +86,28 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   if (r.has("client_id") && u.client_id.empty())
     r.error_at_value("client_id", "client_id is empty");
   u.username = r.text("username").value_or("");
-  // Files are given as written: the daemon resolves them against its working folder.
-  u.password_file = r.text("password_file").value_or("");
-  u.ca_file = r.text("ca_file").value_or("");
-  u.cert_file = r.text("cert_file").value_or("");
-  u.key_file = r.text("key_file").value_or("");
+  // Relative to the main file's folder, like rules: and storage.path — under systemd the
+  // working folder is `/`, so "as written" would point nowhere.
+  auto path_of = [&](const char* key) {
+    const std::string written = r.text(key).value_or("");
+    return written.empty() ? written : join_path(ctx.dir, written);
+  };
+  u.password_file = path_of("password_file");
+  u.ca_file = path_of("ca_file");
+  u.cert_file = path_of("cert_file");
+  u.key_file = path_of("key_file");
+  // Secrets others can read are leaked secrets: say so at `check` and at `run` (a warning,
+  // as a package may be half set up; the daemon still starts).
+  for (const char* key : {"password_file", "key_file"}) {
+    const std::string& secret = std::string(key) == "key_file" ? u.key_file : u.password_file;
+    struct stat st {};
+    if (!secret.empty() && ::stat(secret.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      r.warning_at_value(key, secret + " can be read by its group or by others (mode " + mode +
+                                  "): chmod 600 " + secret);
+    }
+  }
   if (r.has("cert_file") != r.has("key_file"))
     r.error_at_value(r.has("cert_file") ? "cert_file" : "key_file",
                      "a client certificate needs both cert_file and key_file");

@@ -17,15 +17,19 @@ struct LoadContext {
   std::string dir;   // its folder ("" = current): rules and profiles are relative to it
   Diagnostics& diags;
   ProfileLibrary profiles;
+  std::string zoneinfo_dir;  // where gateway.timezone is looked up
 };
 
 // Device and point names: [A-Za-z_][A-Za-z0-9_]* (a '-' would read as minus in a rule).
 bool is_identifier(const std::string& s);
 
 void read_gateway(const Field& field, LoadContext& ctx, Gateway& out);
-// `rules:` globs, relative to the config's folder, expanded in order, each sorted.
-std::vector<std::string> expand_rule_globs(const std::vector<std::string>& globs,
-                                           const std::string& dir);
+// The rule files of `rules:` (globs relative to `dir`, expanded in order, each sorted). A glob
+// that matches nothing is a warning at the glob; absent `rules:` means rules.d/*.yaml, which
+// may match nothing silently (a config without rules is fine).
+std::vector<std::string> read_rule_files(MapReader& top, const std::string& dir);
+// The `profiles:` folders, relative to `dir`; one that is not a folder is a warning at it.
+std::vector<std::string> read_profile_dirs(MapReader& top, const std::string& dir);
 void read_storage(const Field& field, LoadContext& ctx, Storage& out);
 // client_id defaults to `gateway_id`.
 std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,

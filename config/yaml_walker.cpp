@@ -223,14 +223,24 @@ std::optional<std::string> MapReader::choice(const std::string& key,
 }
 
 std::optional<std::vector<std::string>> MapReader::text_list(const std::string& key) {
+  auto placed = placed_text_list(key);
+  if (!placed) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto& p : *placed) out.push_back(std::move(p.text));
+  return out;
+}
+
+std::optional<std::vector<MapReader::PlacedText>> MapReader::placed_text_list(
+    const std::string& key) {
   const Field* f = field(key);
   if (!f) return std::nullopt;
-  if (f->value.IsScalar()) return std::vector<std::string>{f->value.Scalar()};
+  if (f->value.IsScalar())
+    return std::vector<PlacedText>{{f->value.Scalar(), f->value_pos()}};
   if (!f->value.IsSequence()) {
     error_at_value(key, "expected a list of texts, got " + describe(f->value));
     return std::nullopt;
   }
-  std::vector<std::string> out;
+  std::vector<PlacedText> out;
   bool ok = true;
   for (const auto& item : f->value) {
     if (!item.IsScalar()) {
@@ -238,7 +248,7 @@ std::optional<std::vector<std::string>> MapReader::text_list(const std::string& 
       ok = false;
       continue;
     }
-    out.push_back(item.Scalar());
+    out.push_back({item.Scalar(), position(item, f->file)});
   }
   if (!ok) return std::nullopt;
   return out;

@@ -91,6 +91,12 @@ class MapReader {
                                     Need need = Need::optional, const char* label = nullptr);
   // A list or a single value (kept as a one-element list) of texts.
   std::optional<std::vector<std::string>> text_list(const std::string& key);
+  // The same, each text with where it was written (for a warning about one entry).
+  struct PlacedText {
+    std::string text;
+    SourcePos pos;
+  };
+  std::optional<std::vector<PlacedText>> placed_text_list(const std::string& key);
 
   void error_at_value(const std::string& key, std::string message);
   void warning_at_value(const std::string& key, std::string message);

@@ -1,4 +1,6 @@
 // `farmgate run -c FILE`: the daemon in the foreground (systemd Type=notify).
+#include <csignal>
+
 #include <boost/asio/io_context.hpp>
 
 #include "common/log.h"
@@ -7,7 +9,34 @@
 
 namespace farmgate::daemon {
 
+namespace {
+
+// SIGTERM/SIGINT/SIGHUP are held back from the first instant until the gateway listens for
+// them: a stop asked for during start-up (systemd, a test, an impatient user) is then a clean
+// stop with exit 0, not death by the default action. Threads started meanwhile (buses, MQTT)
+// inherit the mask, so the signals reach the main thread and the gateway's handler.
+class HoldStopSignals {
+ public:
+  HoldStopSignals() {
+    sigemptyset(&set_);
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set_, s);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  ~HoldStopSignals() { release(); }
+  void release() {
+    if (held_) pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
+    held_ = false;
+  }
+
+ private:
+  sigset_t set_;
+  bool held_ = true;
+};
+
+}  // namespace
+
 int cmd_run(const std::string& config_path) {
+  HoldStopSignals hold;
   Setup setup = load_setup(config_path);
   for (const auto& d : setup.diagnostics.all())
     log::write(d.severity == config::Diagnostic::Severity::error ? log::Level::error
@@ -25,6 +54,7 @@ int cmd_run(const std::string& config_path) {
     log::error(e.what());
     return kRuntimeFailure;
   }
+  hold.release();  // a signal that came meanwhile is handled now, by the gateway
   io.run();
   return kOk;
 }

@@ -228,7 +228,9 @@ Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
   }
   for (auto& [point, w] : writes_) {
     if (!w.failing || !w.retry_at || *w.retry_at > now) continue;
-    bool fresh = std::any_of(d.writes.begin(), d.writes.end(), [&](const Write& x) { return x.point == point; });
+    // Captured through a plain reference: clang before 16 cannot capture a structured binding.
+    const std::string& id = point;
+    bool fresh = std::any_of(d.writes.begin(), d.writes.end(), [&](const Write& x) { return x.point == id; });
     if (!fresh) d.writes.push_back({point, w.value, w.reason});
     w.retry_at = now + options_.retry_interval;
   }

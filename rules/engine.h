@@ -17,7 +17,8 @@
 //    true (or, without `until`, when `when` is not true). `when`/`until` unknown because of a
 //    stale or bad point: the rule cannot be evaluated -> failsafe of every actuator it sets
 //    (its active/inactive state is kept for when the point comes back). Unknown only because
-//    a point is still pending since start: the actuator keeps its state. `time between` with
+//    a point is still pending since start, or a window (avg/min/max/delta) still lacks the
+//    history it could not have had since start: the actuator keeps its state. `time between` with
 //    an implausible wall clock counts as not firing.
 //  - an `at` rule pulses for `for` at each listed local time the wall clock passes (steps of at
 //    most 10 minutes count; a bigger jump, like the first NTP sync, fires nothing). The pulse is

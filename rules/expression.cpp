@@ -1,8 +1,10 @@
 #include "rules/expression.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace farmgate::rules {
 
@@ -19,7 +21,13 @@ struct Node {
   Duration span{0};
   int from = 0, to = 0;  // time between, minutes since midnight
   std::shared_ptr<const Node> a, b;
+  int depth = 1;  // of the tree below and including this node
 };
+
+// Parsing, eval and the tree's destruction all recurse, once per level: without a bound a
+// long line of "((((" or "1+1+1..." overflows the stack of `farmgate check` or the daemon
+// (tests/robustness/fuzz_regressions_test.cpp). Real rules are a few levels deep.
+constexpr int kMaxDepth = 200;
 
 std::optional<Duration> parse_duration(std::string_view t) {
   size_t i = 0;
@@ -155,6 +163,16 @@ class Parser {
   using P = std::shared_ptr<const Node>;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int nesting_ = 0;  // parse_* calls that recurse (not, unary minus, parentheses)
+  struct Nest {      // counts one level for the scope of a recursive call
+    explicit Nest(Parser& p) : p_(p) {
+      if (++p_.nesting_ > kMaxDepth / 2)
+        throw Fail{p_.peek().offset, "expression nested too deeply (more than " +
+                                         std::to_string(kMaxDepth / 2) + " levels)"};
+    }
+    ~Nest() { --p_.nesting_; }
+    Parser& p_;
+  };
   Expression& out_;
 
   const Token& peek() const { return toks_[pos_]; }
@@ -165,8 +183,13 @@ class Parser {
     if (!is_sym(s)) throw Fail{peek().offset, std::string("expected '") + s + "', got " + describe(peek())};
     next();
   }
-  static P make(Op op, P a = nullptr, P b = nullptr) {
+  P make(Op op, P a = nullptr, P b = nullptr) {
+    const int depth = 1 + std::max(a ? a->depth : 0, b ? b->depth : 0);
+    if (depth > kMaxDepth)
+      throw Fail{peek().offset, "expression too long: more than " + std::to_string(kMaxDepth) +
+                                    " operations deep"};
     auto n = std::make_shared<Node>();
+    n->depth = depth;
     n->op = op;
     n->a = std::move(a);
     n->b = std::move(b);
@@ -184,7 +207,11 @@ class Parser {
     return l;
   }
   P parse_not() {
-    if (is_word("not")) { next(); return make(Op::not_, parse_not()); }
+    if (is_word("not")) {
+      Nest nest(*this);
+      next();
+      return make(Op::not_, parse_not());
+    }
     return parse_cmp();
   }
   P parse_cmp() {
@@ -218,7 +245,11 @@ class Parser {
     return l;
   }
   P parse_unary() {
-    if (is_sym("-")) { next(); return make(Op::neg, parse_unary()); }
+    if (is_sym("-")) {
+      Nest nest(*this);
+      next();
+      return make(Op::neg, parse_unary());
+    }
     return parse_primary();
   }
   P number(double v) {
@@ -245,6 +276,7 @@ class Parser {
       case Token::point: return point_node(t);
       case Token::sym:
         if (t.text == "(") {
+          Nest nest(*this);
           P e = parse_or();
           expect_sym(")");
           return e;

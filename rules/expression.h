@@ -10,7 +10,8 @@
 // Evaluation is three-valued: a value is known (a number; booleans are 1/0) or one of three
 // kinds of unknown, which the engine treats differently:
 //   unknown   a stale/bad point or a window without enough good data -> the rule's failsafe
-//   pending   a point with no reading yet since start, not yet stale  -> the actuator holds
+//   pending   a point with no reading yet since start, not yet stale, -> the actuator holds
+//             or a window short of history only because of the start (point_state.h)
 //   no_clock  `time between` while the wall clock is not plausible    -> the rule does not fire
 // `false and X` is false and `true or X` is true whatever X is; every other operation with an
 // unknown operand is unknown. When two unknowns meet, unknown > pending > no_clock.

@@ -54,36 +54,47 @@ Value PointState::value(const std::string& id, SteadyTime now) const {
   return Value::of(e->last);
 }
 
-Value PointState::window(WindowFn fn, const std::string& id, Duration span, SteadyTime now) const {
-  Value cur = value(id, now);
-  if (!cur.known()) return cur;
-  const Entry* e = find(id);
-  const SteadyTime from = now - span;
+std::optional<double> PointState::computed(WindowFn fn, const Entry& e, double latest,
+                                           SteadyTime from) {
   if (fn == WindowFn::delta) {
     const Sample* base = nullptr;
-    for (const auto& s : e->history)
+    for (const auto& s : e.history)
       if (s.t <= from) base = &s;
-    if (!base || base->t < from - e->stale_after) return Value{};
-    return Value::of(cur.number - base->v);
+    if (!base || base->t < from - e.stale_after) return std::nullopt;
+    return latest - base->v;
   }
   double sum = 0, lo = 0, hi = 0;
   int n = 0;
   bool reaches_back = false;
-  for (const auto& s : e->history) {
-    if (s.t <= from + e->stale_after) reaches_back = true;
+  for (const auto& s : e.history) {
+    if (s.t <= from + e.stale_after) reaches_back = true;
     if (s.t < from) continue;
     lo = n ? std::min(lo, s.v) : s.v;
     hi = n ? std::max(hi, s.v) : s.v;
     sum += s.v;
     ++n;
   }
-  if (n == 0 || !reaches_back) return Value{};
+  if (n == 0 || !reaches_back) return std::nullopt;
   switch (fn) {
-    case WindowFn::avg: return Value::of(sum / n);
-    case WindowFn::min: return Value::of(lo);
-    case WindowFn::max: return Value::of(hi);
+    case WindowFn::avg: return sum / n;
+    case WindowFn::min: return lo;
+    case WindowFn::max: return hi;
     case WindowFn::delta: break;
   }
+  return std::nullopt;
+}
+
+Value PointState::window(WindowFn fn, const std::string& id, Duration span, SteadyTime now) const {
+  Value cur = value(id, now);
+  if (!cur.known()) return cur;  // a stale or bad point is unknown, a pending one pending
+  const Entry* e = find(id);
+  const SteadyTime from = now - span;
+  if (auto v = computed(fn, *e, cur.number, from)) return Value::of(*v);
+  // Not enough history. If the window reaches back into the start-up period (before the
+  // point's first reading was even due, start + stale_after), the history is missing only
+  // because we have not been running long enough: pending, so a restart holds the actuators
+  // instead of failing them safe. Later, missing history means missing readings: unknown.
+  if (from < start_ + e->stale_after) return Value{Value::Kind::pending, 0};
   return Value{};
 }
 

@@ -6,14 +6,21 @@
 //  - error reading: changes nothing; the last good value stays usable until it is stale.
 //  - bad reading: the point is unknown at once, until the next good reading.
 //  - no reading since start: pending until `stale_after` has passed since start, then unknown.
-// Windows: avg/min/max over the good values of the last SPAN; known only when the point itself
-// is usable and its history reaches back to within one stale_after of the window's start
-// (otherwise "not enough good data"). delta = latest - the last good value at or before
-// now - SPAN, which must be no older than now - SPAN - stale_after.
+// Windows: avg/min/max over the good values of the last SPAN; computed only when the point
+// itself is usable and its history reaches back to within one stale_after of the window's
+// start. delta = latest - the last good value at or before now - SPAN, which must be no older
+// than now - SPAN - stale_after. A window is never computed over part of its span. When the
+// history falls short:
+//  - pending while the window still reaches back into the start-up period (now - SPAN <
+//    start + stale_after: the first reading was not even due yet then) — the history is
+//    missing only because the engine has not run long enough, so a restart holds actuators;
+//  - unknown afterwards (readings were missed), and at any time when the point itself is
+//    stale or bad.
 // Single-threaded, like the engine that owns it.
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -50,6 +57,8 @@ class PointState {
     double last = 0;
     std::deque<Sample> history;
   };
+  // The window's value from `e`'s history, or nothing when the history falls short.
+  static std::optional<double> computed(WindowFn fn, const Entry& e, double latest, SteadyTime from);
   Entry* find(const std::string& id);
   const Entry* find(const std::string& id) const;
 

@@ -1,6 +1,7 @@
 #include "store/recorded.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <stdexcept>
@@ -15,9 +16,33 @@ struct Closer {
 using DbPtr = std::unique_ptr<sqlite3, Closer>;
 using StmtPtr = std::unique_ptr<sqlite3_stmt, Closer>;
 
+// A buffer no daemon has open has no -wal beside it (the last connection checkpointed and
+// removed it): it is opened immutable, so reading it creates no -wal/-shm next to it and
+// works on a read-only copy too. With a -wal present (the daemon running, or killed) the WAL
+// holds the newest readings and must be read the ordinary way.
+std::string uri_for_reading(const std::string& path, int* flags) {
+  struct stat st {};
+  if (::stat((path + "-wal").c_str(), &st) == 0) return path;
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[(c >> 4) & 0xF];
+      uri += hex[c & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  *flags |= SQLITE_OPEN_URI;
+  return uri + "?immutable=1";
+}
+
 DbPtr open_readonly(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  int flags = SQLITE_OPEN_READONLY;
+  const std::string name = uri_for_reading(path, &flags);
+  int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK)
     throw std::runtime_error("cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));

@@ -59,7 +59,9 @@ class Store {
   virtual std::vector<StoredReading> unsent_readings(std::int64_t after_seq, std::size_t limit) = 0;
   virtual std::vector<StoredEvent> unsent_events(std::int64_t after_seq, std::size_t limit) = 0;
   // The broker acknowledged these: they leave the unsent set (readings stay, marked sent,
-  // for keep_sent; events are deleted or marked). Takes effect at once (own transaction).
+  // for keep_sent; events are deleted or marked). Takes effect at once (own transaction),
+  // without its own fsync: durable at the next commit() (a mark lost to a power cut only
+  // means those items are sent again).
   virtual void mark_readings_sent(const std::vector<std::int64_t>& seqs) = 0;
   virtual void mark_events_sent(const std::vector<std::int64_t>& seqs) = 0;
 

@@ -54,6 +54,11 @@ std::optional<std::string> check_set(const json& j, const config::Point& p, Comm
   } else {
     if (!v->is_number()) return p.id + " is a numeric point: `value` must be a number";
     c.value = v->get<double>();
+    // What the point would read back as `bad` is no value to drive it to.
+    if ((p.valid_min && c.value < *p.valid_min) || (p.valid_max && c.value > *p.valid_max))
+      return p.id + ": value " + v->dump() + " is outside its valid range [" +
+             (p.valid_min ? json(*p.valid_min).dump() : "-inf") + ", " +
+             (p.valid_max ? json(*p.valid_max).dump() : "inf") + "]";
   }
   auto h = j.find("hold");
   if (h == j.end()) return std::string("`hold` is missing (a duration such as \"30m\")");

@@ -43,7 +43,8 @@ using ParseResult = std::variant<Command, Refusal>;
 
 // Checks, in order: size (over kMaxCommandBytes), JSON syntax, an object, `id` (a non-empty
 // string), `op`, `point` (set/release/read: present, existing; set/release: writable),
-// `value` (set: bool for a bool point, a number otherwise), `hold` (set: a duration such as
+// `value` (set: bool for a bool point, a number otherwise, inside the point's `valid` range
+// when it has one), `hold` (set: a duration such as
 // "30m", more than 0 and at most 24h).
 ParseResult parse_command(const std::string& payload, const config::Config& config);
 

@@ -22,7 +22,8 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
       store_(store),
       status_(std::move(status)),
       commands_(std::move(commands)),
-      status_timer_(io) {
+      status_timer_(io),
+      max_commands_per_second_(tuning.max_commands_per_second) {
   LinkSettings settings = settings_or_throw(config);
   base_ = settings.topic_base;
   status_interval_ = config.uplink->status_interval;
@@ -92,6 +93,7 @@ void Uplink::publish_status() {
 
 void Uplink::on_message(const std::string& t, const std::string& payload) {
   if (t != topic("cmd") || stopped_) return;
+  if (rate_limited(payload)) return;
   ParseResult parsed = parse_command(payload, config_);
   if (auto* r = std::get_if<Refusal>(&parsed)) {
     log::warning("uplink: command refused: ", r->error);
@@ -111,6 +113,37 @@ void Uplink::on_message(const std::string& t, const std::string& payload) {
     answer(c.id, o, command_event(wall_ms(), c, o));
   };
   commands_(c, std::move(reply));
+}
+
+// A fixed one-second window: cheap, and a platform that retries a refused command after a
+// second gets through.
+bool Uplink::rate_limited(const std::string& payload) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - command_window_ >= std::chrono::seconds(1)) {
+    command_window_ = now;
+    commands_in_window_ = 0;
+  }
+  ++commands_in_window_;
+  if (commands_in_window_ <= max_commands_per_second_) return false;
+  // Parsed only to echo what can be read of it (size-capped like any command).
+  ParseResult parsed = parse_command(payload, config_);
+  Refusal r;
+  if (auto* refused = std::get_if<Refusal>(&parsed)) {
+    r = *refused;
+  } else {
+    const Command& c = std::get<Command>(parsed);
+    r.id = c.id;
+    r.op = to_string(c.op);
+    r.point = c.point;
+  }
+  r.error = "rate limited";
+  if (commands_in_window_ == max_commands_per_second_ + 1) {
+    log::warning("uplink: more than ", max_commands_per_second_,
+                 " commands in a second: the excess is refused");
+    store_.add(refusal_event(wall_ms(), r));
+  }
+  link_->publish(topic("cmd/result"), refusal_payload(r), false, 0);
+  return true;
 }
 
 void Uplink::answer(const std::string& id, const Outcome& outcome, Event event) {

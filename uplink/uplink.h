@@ -12,10 +12,12 @@
 // event in the store; a valid one goes to the CommandHandler, which answers through the
 // Reply it is given (once, on the loop, now or later); the answer goes to cmd/result and
 // its `command` event to the store. The daemon's commit() makes the events durable.
+// Commands are rate-limited (Tuning::max_commands_per_second).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,6 +39,10 @@ class Uplink {
 
   struct Tuning {
     std::size_t max_in_flight = 8;  // telemetry/event messages awaiting their PUBACK
+    // Commands taken per second (a fixed one-second window); the excess is answered
+    // ok:false "rate limited" and not executed. Only the first refused one of a window is
+    // recorded as a `command` event, so a flood cannot fill the buffer with events.
+    int max_commands_per_second = 10;
   };
 
   // REQUIRES config.uplink. Throws std::runtime_error with a message for the user when the
@@ -82,6 +88,10 @@ class Uplink {
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<MqttLink> link_;
   boost::asio::steady_timer status_timer_;
+  bool rate_limited(const std::string& payload);
+  int max_commands_per_second_;
+  std::chrono::steady_clock::time_point command_window_{};
+  int commands_in_window_ = 0;
   bool status_timer_armed_ = false, stopped_ = false;
 };
 

@@ -169,3 +169,73 @@ TEST_CASE("binary garbage is diagnosed, never thrown", "[config][loader]") {
     CHECK_FALSE(r.config);
   }
 }
+
+TEST_CASE("uplink files are relative to the config's folder, like rules and storage.path",
+          "[config][loader]") {
+  TempDir t;
+  std::filesystem::create_directories(t.file("etc"));
+  t.write("etc/farmgate.yaml", std::string(kMinimal) +
+                                   "uplink:\n"
+                                   "  url: mqtts://127.0.0.1\n"
+                                   "  password_file: mqtt.pass\n"
+                                   "  ca_file: tls/ca.pem\n"
+                                   "  cert_file: /srv/client.pem\n"
+                                   "  key_file: ./client.key\n");
+  LoadResult r = load(t.file("etc/farmgate.yaml"), no_shipped());
+  REQUIRE(r.config);
+  REQUIRE(r.config->uplink);
+  CHECK(r.config->uplink->password_file == t.file("etc/mqtt.pass"));
+  CHECK(r.config->uplink->ca_file == t.file("etc/tls/ca.pem"));
+  CHECK(r.config->uplink->cert_file == "/srv/client.pem");  // absolute: as written
+  CHECK(r.config->uplink->key_file == t.file("etc/./client.key"));
+}
+
+TEST_CASE("uplink files left out stay empty (no folder is made up for them)", "[config][loader]") {
+  TempDir t;
+  std::filesystem::create_directories(t.file("etc"));
+  t.write("etc/farmgate.yaml", std::string(kMinimal) + "uplink: { url: mqtts://127.0.0.1 }\n");
+  LoadResult r = load(t.file("etc/farmgate.yaml"), no_shipped());
+  REQUIRE(r.config);
+  CHECK(r.config->uplink->password_file.empty());
+  CHECK(r.config->uplink->ca_file.empty());
+  CHECK(r.config->uplink->cert_file.empty());
+  CHECK(r.config->uplink->key_file.empty());
+}
+
+TEST_CASE("a rule glob matching nothing names where it looked", "[config][loader]") {
+  TempDir t;
+  t.write("farmgate.yaml", std::string(kMinimal) + "rules: [rulez/*.yaml]\n");
+  LoadResult r = load(t.file("farmgate.yaml"), no_shipped());
+  REQUIRE(r.config);
+  CHECK(lines(r) == t.file("farmgate.yaml") + ":2:9: warning: 'rulez/*.yaml' matches no rule " +
+                        "file (looked for " + t.file("rulez/*.yaml") + ")\n");
+}
+
+TEST_CASE("the time zone must be a TZif file in the zone folder", "[config][loader]") {
+  TempDir t;
+  std::filesystem::create_directories(t.file("zoneinfo/Area"));
+  t.write("zoneinfo/Area/Real", std::string("TZif2") + std::string(40, '\0'));
+  t.write("zoneinfo/Area/Fake", "# not a zone\n");
+  LoadOptions o = no_shipped();
+  o.zoneinfo_dir = t.file("zoneinfo");
+  auto with_zone = [&](const std::string& zone) {
+    t.write("farmgate.yaml", "gateway: { id: gw-1, timezone: " + zone + " }\n");
+    return load(t.file("farmgate.yaml"), o);
+  };
+  LoadResult real = with_zone("Area/Real");
+  REQUIRE(real.config);
+  CHECK(real.config->gateway.timezone == "Area/Real");
+  CHECK(lines(with_zone("Area/Fake")) == t.file("farmgate.yaml") +
+                                             ":1:32: error: unknown time zone 'Area/Fake': " +
+                                             t.file("zoneinfo/Area/Fake") +
+                                             " is not a zone file\n");
+  CHECK(lines(with_zone("Area/Rael")) ==
+        t.file("farmgate.yaml") +
+            ":1:32: error: unknown time zone 'Area/Rael' (did you mean 'Area/Real'?)\n");
+  CHECK(lines(with_zone("Area")).find("unknown time zone 'Area'") != std::string::npos);
+  o.zoneinfo_dir = t.file("no-tzdata");
+  CHECK(lines(with_zone("Area/Real")) == t.file("farmgate.yaml") +
+                                             ":1:32: error: cannot check time zone 'Area/Real': "
+                                             "there is no " + t.file("no-tzdata") +
+                                             " (install the tzdata package)\n");
+}

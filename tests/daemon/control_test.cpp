@@ -154,10 +154,16 @@ TEST_CASE("a set with hold drives the coil, release hands back, malformed comman
           std::string(5000, 'x') + "\"}",
   };
   const std::size_t commands_before = events_of(probe, "command").size();
-  for (const auto& payload : refused) probe.publish(cmd, payload);
-  // A valid command after them: once it is answered, all of them were handled.
-  probe.publish(cmd, R"({"id":"c-10","op":"status"})");
-  REQUIRE(wait_until([&] { return result_of(probe, "c-10").has_value(); }));
+  // One at a time, paced under the uplink's limit of 10 commands a second.
+  auto send = [&](const std::string& payload) {
+    const std::size_t answered = command_results(probe).size();
+    probe.publish(cmd, payload);
+    REQUIRE(wait_until([&] { return command_results(probe).size() == answered + 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  };
+  for (const auto& payload : refused) send(payload);
+  send(R"({"id":"c-10","op":"status"})");  // a valid one is still answered
+  REQUIRE(result_of(probe, "c-10").has_value());
   CHECK(result_of(probe, "c-10")->value("ok", false));
 
   auto results = command_results(probe);
@@ -171,6 +177,8 @@ TEST_CASE("a set with hold drives the coil, release hands back, malformed comman
   CHECK(results[4]["id"] == "c-3");
   CHECK(results[7]["id"] == "c-6");
   CHECK(results[7]["error"] == "pond1_do.do is not writable");
+  CHECK(results[10]["id"] == "c-9");
+  CHECK(results[10]["error"].get<std::string>().find("over the limit") != std::string::npos);
   REQUIRE(wait_until(
       [&] { return events_of(probe, "command").size() == commands_before + refused.size() + 1; }));
   // Nothing else changed: the coil stays off, no actuator change.

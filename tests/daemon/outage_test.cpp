@@ -71,7 +71,7 @@ TEST_CASE("every reading of a broker outage arrives in order, and polling goes o
   check_in_order(probe);
 
   // Every reading recorded during the outage reached the platform.
-  CHECK(daemon->stop() == 0);
+  CHECK(terminate(*daemon) == 0);
   auto outage = seqs_between(site.db_path(), down_ms, up_ms);
   CHECK(outage.size() >= 10);
   for (auto seq : outage) {
@@ -133,5 +133,5 @@ TEST_CASE("past max_size the oldest unsent readings are dropped and counted, eve
   for (const auto& e : events_of(probe, "fault"))
     fault_kept |= e["source"] == "device" && e["device"] == "water";
   CHECK(fault_kept);
-  CHECK(daemon->stop() == 0);
+  CHECK(terminate(*daemon) == 0);
 }

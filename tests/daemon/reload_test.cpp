@@ -92,6 +92,6 @@ TEST_CASE("SIGHUP with a broken config keeps the running one; a good one is then
         return s && s->value("config", "") == sha.substr(0, 64);
       },
       std::chrono::seconds(10)));
-  CHECK(daemon->stop() == 0);
+  CHECK(terminate(*daemon) == 0);
   CHECK(contiguous(reading_seqs(probe)));
 }

@@ -45,7 +45,7 @@ TEST_CASE("replay prints the rule's actuator change and leaves the buffer untouc
   REQUIRE(wait_until([&] { return site.coil(1, 0); }));
   const std::size_t seen = oxygen_readings();
   REQUIRE(wait_until([&] { return oxygen_readings() >= seen + 3; }));
-  REQUIRE(daemon->stop() == 0);
+  REQUIRE(terminate(*daemon) == 0);
   site.stop_sim();  // no device to touch
 
   const std::string db = site.db_path();

@@ -1,5 +1,6 @@
 #include "tests/daemon/site.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
@@ -107,6 +108,11 @@ std::string Site::control(const std::string& line) {
 
 bool Site::coil(int unit, int address) {
   return control("get " + std::to_string(unit) + " coil " + std::to_string(address)) == "ok 1";
+}
+
+int terminate(Process& daemon) {
+  daemon.signal(SIGTERM);
+  return daemon.wait(std::chrono::seconds(10));
 }
 
 std::string integrity_check(const std::string& db_path) {

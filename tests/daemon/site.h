@@ -65,6 +65,10 @@ class Site {
   std::unique_ptr<Broker> broker_;
 };
 
+// SIGTERM and wait (up to 10 s: a clean stop may wait for the broker); the exit code, -1
+// when it did not exit.
+int terminate(Process& daemon);
+
 // The buffer's facts, read with the SQLite API while no daemon runs.
 std::string integrity_check(const std::string& db_path);  // "ok" when healthy
 std::int64_t max_reading_seq(const std::string& db_path);  // 0 when none

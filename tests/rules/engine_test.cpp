@@ -56,8 +56,9 @@ TEST_CASE("windows need good data reaching back over the span", "[point_state]")
   ps.keep_history("pond1_do.do", minutes(10));
   auto at = [](int s) { return kStart + seconds(s); };
   for (int s = 0; s <= 300; s += 10) ps.on_reading(reading("pond1_do.do", Quality::good, s / 10.0), at(s));
-  // Only 5 minutes of data: a 10-minute window is not known yet, a 4-minute one is.
-  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(300)).kind == Value::Kind::unknown);
+  // Only 5 minutes of data: a 10-minute window is not known yet (pending: the engine started
+  // only 5 minutes ago), a 4-minute one is.
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(300)).kind == Value::Kind::pending);
   Value avg4 = ps.window(WindowFn::avg, "pond1_do.do", minutes(4), at(300));
   REQUIRE(avg4.known());
   CHECK(avg4.number == Approx((6 + 30) / 2.0));
@@ -69,6 +70,74 @@ TEST_CASE("windows need good data reaching back over the span", "[point_state]")
   CHECK(ps.window(WindowFn::delta, "pond1_do.do", minutes(10), at(700)).number == Approx(1 - 10));
   // A stale point has no window either.
   CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(4), at(740)).kind == Value::Kind::unknown);
+}
+
+TEST_CASE("a window short of history only because of the start is pending, never unknown",
+          "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.keep_history("pond1_do.do", minutes(10));
+  auto at = [](int s) { return kStart + seconds(s); };
+  // The probe's first reading comes late in its start-up grace (stale_after 30s), then every
+  // 10s. Every second from start on, each window is pending or known — never unknown — and
+  // known from the moment it can be computed.
+  int first_known[4] = {-1, -1, -1, -1};
+  const WindowFn fns[4] = {WindowFn::avg, WindowFn::min, WindowFn::max, WindowFn::delta};
+  for (int s = 1; s <= 1000; ++s) {
+    if (s >= 25 && (s - 25) % 10 == 0)
+      ps.on_reading(reading("pond1_do.do", Quality::good, 5), at(s));
+    for (int i = 0; i < 4; ++i) {
+      const Value v = ps.window(fns[i], "pond1_do.do", minutes(10), at(s));
+      INFO("t=" << s << " fn=" << i);
+      REQUIRE(v.kind != Value::Kind::unknown);
+      if (v.known() && first_known[i] < 0) first_known[i] = s;
+    }
+  }
+  // avg/min/max: once the first reading (t=25) is within stale_after of the window's start.
+  CHECK(first_known[0] == 25 + 600 - 30);
+  CHECK(first_known[1] == 25 + 600 - 30);
+  CHECK(first_known[2] == 25 + 600 - 30);
+  // delta: once there is a reading at or before the window's start.
+  CHECK(first_known[3] == 25 + 600);
+}
+
+TEST_CASE("a window short of history after the start-up period is unknown", "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.keep_history("pond1_do.do", minutes(10));
+  auto at = [](int s) { return kStart + seconds(s); };
+  // Dead at start: pending for stale_after, then unknown like the point itself.
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(29)).kind == Value::Kind::pending);
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(30)).kind == Value::Kind::unknown);
+  // It comes back at 15 minutes: the point is known, its 10-minute window is not filled and the
+  // start-up is long past (10m + 30s) — unknown until the window has filled.
+  for (int s = 900; s <= 1500; s += 10) {
+    ps.on_reading(reading("pond1_do.do", Quality::good, 7), at(s));
+    if (s < 1470) {
+      INFO("t=" << s);
+      CHECK(ps.value("pond1_do.do", at(s)).known());
+      CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(s)).kind == Value::Kind::unknown);
+    }
+  }
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(1470)).number == 7);
+  // Right at the end of the start-up period (10m + 30s) a short window is unknown, not pending.
+  PointState fresh(farm(), kStart);
+  fresh.keep_history("pond1_do.do", minutes(10));
+  fresh.on_reading(reading("pond1_do.do", Quality::good, 1), at(629));
+  CHECK(fresh.window(WindowFn::delta, "pond1_do.do", minutes(10), at(629)).kind == Value::Kind::pending);
+  fresh.on_reading(reading("pond1_do.do", Quality::good, 1), at(630));
+  CHECK(fresh.window(WindowFn::delta, "pond1_do.do", minutes(10), at(630)).kind == Value::Kind::unknown);
+}
+
+TEST_CASE("a stale or bad point makes its window unknown even during start-up", "[point_state]") {
+  PointState ps(farm(), kStart);
+  ps.keep_history("pond1_do.do", minutes(10));
+  auto at = [](int s) { return kStart + seconds(s); };
+  ps.on_reading(reading("pond1_do.do", Quality::good, 5), at(10));
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(20)).kind == Value::Kind::pending);
+  CHECK(ps.window(WindowFn::avg, "pond1_do.do", minutes(10), at(40)).kind == Value::Kind::unknown);
+  ps.on_reading(reading("pond1_do.do", Quality::good, 5), at(50));
+  CHECK(ps.window(WindowFn::delta, "pond1_do.do", minutes(10), at(50)).kind == Value::Kind::pending);
+  ps.on_reading(reading("pond1_do.do", Quality::bad, 99), at(60));
+  CHECK(ps.window(WindowFn::delta, "pond1_do.do", minutes(10), at(60)).kind == Value::Kind::unknown);
 }
 
 TEST_CASE("local time follows the zone database, DST included", "[local_time]") {

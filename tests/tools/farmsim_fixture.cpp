@@ -1,5 +1,6 @@
 #include "tests/tools/farmsim_fixture.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -126,8 +127,10 @@ std::vector<uint8_t> pty_exchange(const std::string& device, const std::vector<u
 }
 
 std::vector<uint8_t> rtu_request(uint8_t unit, const std::vector<uint8_t>& pdu) {
-  std::vector<uint8_t> f{unit};
-  f.insert(f.end(), pdu.begin(), pdu.end());
+  // Sized up front: GCC 12's -Warray-bounds misfires on insert() after a one-element init.
+  std::vector<uint8_t> f(1 + pdu.size());
+  f[0] = unit;
+  std::copy(pdu.begin(), pdu.end(), f.begin() + 1);
   uint16_t crc = 0xFFFF;
   for (uint8_t b : f) {
     crc ^= b;

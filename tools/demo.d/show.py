@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import select
+import signal
 import sys
 import time
 
@@ -39,14 +40,17 @@ class SimClock:
 
 
 def number(v, unit=""):
-    """Compact: booleans as ON/off, whole numbers without decimals, mg/L and pH with two."""
+    """Compact: booleans as ON/off, mg/L and pH with two decimals, counts (µS/cm, degrees)
+    as whole numbers, the rest with one decimal."""
     if v is None:
         return "--"
     if isinstance(v, bool):
         return "ON" if v else "off"
-    if float(v).is_integer():
+    if unit in ("mg/L", "pH"):
+        return f"{v:.2f}"
+    if float(v).is_integer() and unit in ("", "°", "µS/cm", "mg/kg"):
         return f"{v:.0f}"
-    return f"{v:.2f}" if unit in ("mg/L", "pH") else f"{v:.1f}"
+    return f"{v:.1f}"
 
 
 class View:
@@ -158,6 +162,8 @@ def handle(line, view, clock):
         print(f"{clock.now()}  -- gateway {msg['state']}{extra}", flush=True)
 
 if __name__ == "__main__":
+    # tools/demo stops the view with SIGTERM: leave quietly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         main()
     except (KeyboardInterrupt, BrokenPipeError):
