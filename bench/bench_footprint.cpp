@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   const long polls = requests(sim, 1) - req0, polls_last = requests(sim, kDevices) - req0_last;
   const long busy_hwm = bench::vm_kib(busy.pid(), "VmHWM"), busy_rss = bench::vm_kib(busy.pid(), "VmRSS");
   const long idle_hwm = bench::vm_kib(idle.pid(), "VmHWM");
+  // VmHWM counts every touched page of the shared libraries (libcrypto alone is ~3.4 MiB);
+  // RssAnon is the process's own memory: heap, stacks, SQLite's cache.
+  const long busy_anon = bench::vm_kib(busy.pid(), "RssAnon");
+  const long idle_anon = bench::vm_kib(idle.pid(), "RssAnon");
+  const long busy_threads = bench::vm_kib(busy.pid(), "Threads");
   if (!busy.running() || !idle.running()) {
     std::fprintf(stderr, "footprint: farmgate exited:\n%s\n%s\n", busy.log_text().c_str(),
                  idle.log_text().c_str());
@@ -61,10 +66,13 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "footprint: %.1f s window; unit 1 polled %ld times, unit %d %ld times "
-               "(expected ~%.0f); VmRSS now %ld KiB\n",
-               wall, polls, kDevices, polls_last, wall, busy_rss);
+               "(expected ~%.0f); VmRSS now %ld KiB, RssFile %ld KiB, %ld threads\n",
+               wall, polls, kDevices, polls_last, wall, busy_rss,
+               bench::vm_kib(busy.pid(), "RssFile"), busy_threads);
   bench::report("footprint_peak_rss", static_cast<double>(busy_hwm) / 1024, "MiB",
                 static_cast<double>(idle_hwm) / 1024);
+  bench::report("footprint_rss_anon", static_cast<double>(busy_anon) / 1024, "MiB",
+                static_cast<double>(idle_anon) / 1024);
   bench::report("footprint_cpu", 100 * busy_cpu / wall, "%core", 100 * idle_cpu / wall);
   return 0;
 }

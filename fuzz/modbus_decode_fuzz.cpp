@@ -1,8 +1,8 @@
 // The Modbus response decoder: decode_registers / decode_bit for a point whose type, byte
 // order, scale, offset and valid range come from the first bytes and whose registers are
 // the rest (what a device answered). No crash, no UB (incl. float->int conversions); a
-// reading is good only with a finite value inside `valid`; encode() on the decoded value
-// does not crash either.
+// reading is good only with a finite value (a number: inside `valid`); encode() on the
+// decoded value does not crash either.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -51,8 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                   : modbus::decode_registers(point, regs.data());
   if (r.quality == Quality::good) {
     if (!r.value || !std::isfinite(*r.value)) __builtin_trap();
-    if (point.valid_min && *r.value < *point.valid_min) __builtin_trap();
-    if (point.valid_max && *r.value > *point.valid_max) __builtin_trap();
+    // `valid` applies to numbers; a bool is 0 or 1 whatever range is written (codec.h).
+    const bool number = point.type != config::ValueType::boolean;
+    if (number && point.valid_min && *r.value < *point.valid_min) __builtin_trap();
+    if (number && point.valid_max && *r.value > *point.valid_max) __builtin_trap();
   }
   if (r.value) modbus::encode(point, *r.value);
   if (flags & 16) modbus::encode(point, take_double(p, n));

@@ -133,7 +133,8 @@ TEST_CASE("demo models: a mistake in a model's settings is a positioned error, f
                                "  - kind: orchard\n");
   std::string out;
   CHECK(run_command({built_binary("farmsim"), file}, &out) == 2);
-  CHECK(out.find(file + ":4:18: error: 'speed' in 'clock' must be a number") != std::string::npos);
+  INFO(out);
+  CHECK(out.find(file + ":4:17: error: 'speed' in 'clock' must be a number") != std::string::npos);
   CHECK(out.find(file + ":9:5: error: unknown key 'respiraton' in a pond model") !=
         std::string::npos);
   CHECK(out.find(file + ":10:11: error: unknown model kind 'orchard'") != std::string::npos);

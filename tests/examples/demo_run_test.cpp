@@ -39,7 +39,10 @@ bool folder_is_empty(const std::string& path) {
   DIR* d = opendir(path.c_str());
   if (!d) return false;
   int entries = 0;
-  while (dirent* e = readdir(d)) entries += std::string(e->d_name) != "." && e->d_name != std::string("..");
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    entries += name != "." && name != "..";
+  }
   closedir(d);
   return entries == 0;
 }
@@ -56,9 +59,11 @@ TEST_CASE("tools/demo shows readings and an aerator change, then stops everythin
   CHECK(code == 0);
 
   // A reading line of the pond (simulated time, label, DO with its unit, the aerator).
-  CHECK(std::regex_search(out, std::regex(R"(\n\d\d:\d\d  pond1 +DO \d+\.\d\d mg/L .*\| aerator (ON|off))")));
+  CHECK(std::regex_search(
+      out, std::regex(R"(\n\d\d:\d\d  pond1 +DO \d+\.\d\d mg/L .*\| aerator (ON|off))")));
   // The rule switched the aerator on when the simulated night pulled DO below 4 mg/L.
-  CHECK(std::regex_search(out, std::regex(R"(\n\d\d:\d\d  >> pond1_relay\.aerator ON  \(rule aerate-low-oxygen\))")));
+  CHECK(std::regex_search(
+      out, std::regex(R"(\n\d\d:\d\d  >> pond1_relay\.aerator ON  \(rule aerate-low-oxygen\))")));
 
   // Every process group it announced is gone, and nothing mentions its temp folder.
   std::smatch m;

@@ -53,6 +53,7 @@ bool load_farm(const YAML::Node& clock, const YAML::Node& models, FarmSpec* out,
       continue;
     }
     Params p(m, "a " + kind + " model", fail);
+    p.known("kind");
     auto physics = f->second(p);
     p.finish();
     if (p.ok()) out->physics.push_back(std::move(physics));

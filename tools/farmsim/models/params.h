@@ -31,6 +31,8 @@ class Params {
   // Time of day "HH:MM" as seconds after midnight, or `fallback`.
   double time_of_day(const std::string& key, double fallback);
 
+  // Marks a key as read elsewhere (a model's `kind`).
+  void known(const std::string& key) { asked_.insert(key); }
   // Reports keys of the map that no call above asked for.
   void finish();
   bool ok() const { return ok_; }
@@ -41,7 +43,7 @@ class Params {
   YAML::Node map_;
   std::string where_;
   ErrorFn error_;
-  std::set<std::string> asked_{"kind"};
+  std::set<std::string> asked_;
   bool ok_ = true;
 };
 
