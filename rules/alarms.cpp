@@ -41,6 +41,27 @@ bool Alarms::raised(const std::string& name) const {
   return false;
 }
 
+std::map<std::string, Alarms::Carried> Alarms::carried() const {
+  std::map<std::string, Carried> out;
+  for (const auto& s : list_)
+    out[s.spec.name] = Carried{s.raised, s.true_since, s.spec.when.text(), s.spec.hold, s.spec.severity,
+                               s.spec.message};
+  return out;
+}
+
+bool Alarms::restore(const std::string& name, const Carried& c) {
+  for (auto& s : list_) {
+    if (s.spec.name != name) continue;
+    // Still raised: it is not raised again; a false condition clears it at the next evaluate.
+    s.raised = c.raised;
+    // The `for` count goes on only for the same condition held for the same time.
+    const bool same = c.when == s.spec.when.text() && c.hold == s.spec.hold;
+    s.true_since = same ? c.true_since : std::nullopt;
+    return true;
+  }
+  return false;
+}
+
 void Alarms::evaluate(const EvalContext& ctx, SteadyTime now, std::int64_t wall_ms, std::vector<Event>& out) {
   for (auto& s : list_) {
     Value v = s.spec.when.eval(ctx);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,20 @@ class Alarms {
   explicit Alarms(std::vector<AlarmSpec> specs);
   void evaluate(const EvalContext& ctx, SteadyTime now, std::int64_t wall_ms, std::vector<Event>& out);
   bool raised(const std::string& name) const;
+
+  // An alarm's state carried across a reload (engine_state.h), with what is needed to clear it
+  // when the reload removed it.
+  struct Carried {
+    bool raised = false;
+    std::optional<SteadyTime> true_since;
+    std::string when;   // the condition's text: the `for` count carries only when it is unchanged
+    Duration hold{0};
+    Severity severity = Severity::warning;
+    std::string message;
+  };
+  std::map<std::string, Carried> carried() const;
+  // Takes over `c` for the alarm `name`; false when there is no such alarm any more.
+  bool restore(const std::string& name, const Carried& c);
 
  private:
   struct State {

@@ -50,6 +50,25 @@ std::optional<double> Arbiter::state(const std::string& point) const {
   return it == index_.end() ? std::nullopt : list_[it->second].value;
 }
 
+std::map<std::string, Arbiter::Carried> Arbiter::carried() const {
+  std::map<std::string, Carried> out;
+  for (const auto& a : list_)
+    out[a.spec.point] = Carried{a.value, a.reason, a.since, a.cut, a.cut_source, a.let_go};
+  return out;
+}
+
+void Arbiter::restore(const std::string& point, const Carried& c) {
+  auto it = index_.find(point);
+  if (it == index_.end()) return;
+  Actuator& a = list_[it->second];
+  a.value = c.value;
+  a.reason = c.reason;
+  a.since = c.since;
+  a.cut = c.cut;
+  a.cut_source = c.cut_source;
+  a.let_go = c.let_go;
+}
+
 bool Arbiter::beats(const Actuator& a, const Claim& ca, const Actuator& b, const Claim& cb) const {
   if (rank(ca) != rank(cb)) return rank(ca) > rank(cb);
   if (ca.source == Claim::Source::rule && ca.priority != cb.priority) return ca.priority > cb.priority;

@@ -61,6 +61,20 @@ class Arbiter {
   void set_state(const std::string& point, double value, SteadyTime now);
   std::optional<double> state(const std::string& point) const;
 
+  // An actuator's state carried across a reload (engine_state.h): the value and when it was
+  // set (so min_on/min_off/max_on keep counting), and a max_on cut in force.
+  struct Carried {
+    std::optional<double> value;
+    std::string reason = "default";
+    SteadyTime since{};
+    bool cut = false;
+    std::string cut_source;
+    std::optional<SteadyTime> let_go;
+  };
+  std::map<std::string, Carried> carried() const;
+  // Takes over `c` for `point` (ignored when the point is not one of ours).
+  void restore(const std::string& point, const Carried& c);
+
   // Decides every actuator; returns the changes to make (turn-offs first) and adds
   // alarm events (max_on) to `events`. `claims` holds one claim per actuator (missing:
   // default). The returned changes are taken as done (the engine retries failed writes).

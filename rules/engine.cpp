@@ -196,6 +196,11 @@ std::map<std::string, Claim> Engine::claims(SteadyTime now) const {
 
 Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
   Decisions d;
+  for (auto& e : carried_events_) {
+    e.ts_ms = wall_ms;
+    d.events.push_back(std::move(e));
+  }
+  carried_events_.clear();
   std::optional<std::int64_t> minute;
   std::optional<int> minute_of_day;
   if (wall_clock_plausible(wall_ms)) {

@@ -34,6 +34,9 @@
 // end of the hold hands the actuator back.
 // A write that fails or reads back differently is retried every `retry_interval` until it
 // sticks; one `actuator` fault event per streak of failures.
+// Reload: export_state() / import_state() carry holds, actuator states and their timers, rule
+// and alarm state and point history into an engine built from the new config and rules;
+// engine_state.h says exactly what carries and what does not.
 #pragma once
 
 #include <map>
@@ -48,6 +51,7 @@
 #include "config/config.h"
 #include "rules/alarms.h"
 #include "rules/arbiter.h"
+#include "rules/engine_state.h"
 #include "rules/local_time.h"
 #include "rules/point_state.h"
 #include "rules/rule_file.h"
@@ -101,6 +105,13 @@ class Engine {
   bool override_active(const std::string& point) const { return overrides_.count(point) > 0; }
   bool alarm_raised(const std::string& name) const { return alarms_.raised(name); }
 
+  // Reload (engine_state.h). import_state is called on a fresh engine, before its first tick
+  // and before on_actuator_state; `now` is the reload's time. Returns notes for the log on
+  // what did not carry (a hold dropped, an actuator no longer writable). Events it causes (an
+  // alarm removed while raised is cleared) come out of the next tick.
+  EngineState export_state() const;
+  std::vector<std::string> import_state(const EngineState& state, SteadyTime now);
+
  private:
   struct RuleRun {
     bool active = false;
@@ -109,17 +120,8 @@ class Engine {
     std::optional<SteadyTime> true_since;
     std::optional<SteadyTime> pulse_end;
   };
-  struct Override {
-    double value;
-    SteadyTime until;
-    std::string cmd_id;
-  };
-  struct WriteState {
-    double value = 0;
-    std::string reason;
-    bool failing = false;
-    std::optional<SteadyTime> retry_at;
-  };
+  using Override = EngineState::Override;
+  using WriteState = EngineState::WriteState;
   class Context;
 
   void run_when_rule(const Rule& r, RuleRun& run, const EvalContext& ctx, SteadyTime now);
@@ -140,6 +142,7 @@ class Engine {
   std::optional<std::int64_t> last_minute_;   // local minutes at the previous plausible tick
   bool clock_reported_ = false;
   bool uses_time_ = false;
+  std::vector<Event> carried_events_;  // from import_state; stamped and sent by the next tick
 };
 
 }  // namespace farmgate::rules

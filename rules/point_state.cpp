@@ -4,9 +4,37 @@
 
 namespace farmgate::rules {
 
-PointState::PointState(const config::Config& config, SteadyTime start) : start_(start) {
+PointState::PointState(const config::Config& config, SteadyTime start) {
   for (const auto& d : config.devices)
-    for (const auto& p : d.points) points_[p.id].stale_after = d.stale_after;
+    for (const auto& p : d.points) {
+      Entry& e = points_[p.id];
+      e.stale_after = d.stale_after;
+      e.start = e.history_from = start;
+    }
+}
+
+std::unordered_map<std::string, PointState::Carried> PointState::carried() const {
+  std::unordered_map<std::string, Carried> out;
+  for (const auto& [id, e] : points_) {
+    Carried c{e.start, e.history_from, e.keep, e.has_good, e.bad, e.last_good, e.last, {}};
+    for (const auto& s : e.history) c.history.emplace_back(s.t, s.v);
+    out[id] = std::move(c);
+  }
+  return out;
+}
+
+void PointState::restore(const std::string& id, const Carried& c, SteadyTime now) {
+  Entry* e = find(id);
+  if (!e) return;
+  e->start = c.start;
+  e->has_good = c.has_good;
+  e->bad = c.bad;
+  e->last_good = c.last_good;
+  e->last = c.last;
+  e->history.clear();
+  if (e->keep.count() == 0) return;
+  for (const auto& [t, v] : c.history) e->history.push_back({t, v});
+  e->history_from = e->keep <= c.keep ? c.history_from : now;
 }
 
 PointState::Entry* PointState::find(const std::string& id) {
@@ -49,7 +77,7 @@ Value PointState::value(const std::string& id, SteadyTime now) const {
   if (!e) return Value{};
   if (e->bad) return Value{};
   if (!e->has_good)
-    return now - start_ < e->stale_after ? Value{Value::Kind::pending, 0} : Value{};
+    return now - e->start < e->stale_after ? Value{Value::Kind::pending, 0} : Value{};
   if (now - e->last_good >= e->stale_after) return Value{};
   return Value::of(e->last);
 }
@@ -94,7 +122,7 @@ Value PointState::window(WindowFn fn, const std::string& id, Duration span, Stea
   // point's first reading was even due, start + stale_after), the history is missing only
   // because we have not been running long enough: pending, so a restart holds the actuators
   // instead of failing them safe. Later, missing history means missing readings: unknown.
-  if (from < start_ + e->stale_after) return Value{Value::Kind::pending, 0};
+  if (from < e->history_from + e->stale_after) return Value{Value::Kind::pending, 0};
   return Value{};
 }
 

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <deque>
+#include <utility>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,6 +44,26 @@ class PointState {
   Value value(const std::string& id, SteadyTime now) const;
   Value window(WindowFn fn, const std::string& id, Duration span, SteadyTime now) const;
 
+  // A point's state carried across a reload (engine_state.h): its latest value, bad flag and
+  // window history, and the start its pending grace counts from.
+  struct Carried {
+    SteadyTime start{};          // the pending grace of a point never read counts from it
+    SteadyTime history_from{};   // since when history was kept as long as `keep`
+    Duration keep{0};
+    SteadyTime start{};         // pending counts from it (the engine's start, or carried)
+    SteadyTime history_from{};  // windows reaching back before it + stale_after are pending
+    bool has_good = false;
+    bool bad = false;
+    SteadyTime last_good{};
+    double last = 0;
+    std::deque<std::pair<SteadyTime, double>> history;
+  };
+  std::unordered_map<std::string, Carried> carried() const;
+  // Takes over `c` for `id` (ignored for a point the config no longer has). Call after
+  // keep_history. History kept shorter than now needed counts as started at `now`, so a
+  // lengthened window is pending while it fills, as after a start.
+  void restore(const std::string& id, const Carried& c, SteadyTime now);
+
  private:
   struct Sample {
     SteadyTime t;
@@ -51,6 +72,8 @@ class PointState {
   struct Entry {
     Duration stale_after{30000};
     Duration keep{0};
+    SteadyTime start{};         // pending counts from it (the engine's start, or carried)
+    SteadyTime history_from{};  // windows reaching back before it + stale_after are pending
     bool has_good = false;
     bool bad = false;
     SteadyTime last_good{};
@@ -62,7 +85,6 @@ class PointState {
   Entry* find(const std::string& id);
   const Entry* find(const std::string& id) const;
 
-  SteadyTime start_;
   std::unordered_map<std::string, Entry> points_;
 };
 

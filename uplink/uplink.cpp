@@ -77,7 +77,10 @@ void Uplink::arm_status_timer() {
   if (status_timer_armed_ || stopped_) return;
   status_timer_armed_ = true;
   status_timer_.expires_after(status_interval_);
-  status_timer_.async_wait([this](boost::system::error_code ec) {
+  // A cancelled wait still runs its handler, possibly after ~Uplink (found by ASan,
+  // tools/sanitize asan): check that this is alive before touching it.
+  status_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+    if (!alive.lock()) return;
     status_timer_armed_ = false;
     if (ec || stopped_) return;
     publish_status();
