@@ -1,6 +1,9 @@
 #include "daemon/gateway.h"
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
+#include <tuple>
 
 #include <boost/asio/post.hpp>
 
@@ -27,6 +30,76 @@ std::vector<std::string> actuator_points(const rules::RuleSet& rs) {
   for (const auto& r : rs.rules)
     for (const auto& s : r.set) add(s.point);
   return points;
+}
+
+std::vector<config::Device> devices_on(const config::Config& cfg, const std::string& bus) {
+  std::vector<config::Device> out;
+  for (const auto& d : cfg.devices)
+    if (d.bus == bus) out.push_back(d);
+  return out;
+}
+
+// Equality of what a BusOwner was built from (source positions left out).
+bool same_link(const config::Bus& a, const config::Bus& b) {
+  if (a.is_rtu() != b.is_rtu()) return false;
+  if (a.is_rtu()) {
+    const auto &x = std::get<config::RtuSettings>(a.link), &y = std::get<config::RtuSettings>(b.link);
+    return std::tie(x.device, x.baud, x.parity, x.data_bits, x.stop_bits, x.rs485) ==
+           std::tie(y.device, y.baud, y.parity, y.data_bits, y.stop_bits, y.rs485);
+  }
+  const auto &x = std::get<config::TcpSettings>(a.link), &y = std::get<config::TcpSettings>(b.link);
+  return std::tie(x.host, x.port) == std::tie(y.host, y.port);
+}
+
+bool same_bus(const config::Bus& a, const config::Bus& b) {
+  return same_link(a, b) && std::tie(a.name, a.timeout, a.gap, a.retries) ==
+                                std::tie(b.name, b.timeout, b.gap, b.retries);
+}
+
+bool same_point(const config::Point& a, const config::Point& b) {
+  return std::tie(a.name, a.id, a.table, a.address, a.type, a.order, a.scale, a.offset, a.unit,
+                  a.valid_min, a.valid_max, a.writable) ==
+         std::tie(b.name, b.id, b.table, b.address, b.type, b.order, b.scale, b.offset, b.unit,
+                  b.valid_min, b.valid_max, b.writable);
+}
+
+bool same_devices(const std::vector<config::Device>& a, const std::vector<config::Device>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto &x = a[i], &y = b[i];
+    if (std::tie(x.name, x.bus, x.unit, x.poll, x.stale_after, x.max_registers, x.max_gap) !=
+            std::tie(y.name, y.bus, y.unit, y.poll, y.stale_after, y.max_registers, y.max_gap) ||
+        x.points.size() != y.points.size())
+      return false;
+    for (size_t j = 0; j < x.points.size(); ++j)
+      if (!same_point(x.points[j], y.points[j])) return false;
+  }
+  return true;
+}
+
+std::string file_content(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Everything an Uplink reads when it is built: equal keys mean the running one can stay.
+// The files' contents count too (a rotated password or certificate needs a new connection).
+std::string uplink_key(const config::Config& cfg) {
+  if (!cfg.uplink) return "";
+  const config::Uplink& u = *cfg.uplink;
+  std::ostringstream k;
+  for (const std::string* f : {&cfg.gateway.id, &u.url, &u.client_id, &u.username, &u.topic_prefix})
+    k << f->size() << ':' << *f << '|';
+  for (const std::string* f : {&u.password_file, &u.ca_file, &u.cert_file, &u.key_file}) {
+    const std::string c = file_content(*f);
+    k << f->size() << ':' << *f << '|' << c.size() << ':' << c << '|';
+  }
+  k << u.max_batch << '|' << u.publish_interval.count() << '|' << u.status_interval.count() << '|'
+    << u.allow_insecure;
+  return k.str();
 }
 
 void log_event(const Event& e) {
@@ -67,10 +140,10 @@ void Gateway::start() {
   systemd::ready("polling " + std::to_string(setup_.config->devices.size()) + " devices");
 }
 
-void Gateway::start_parts() {
+void Gateway::start_parts(const rules::Engine* previous) {
   const config::Config& cfg = *setup_.config;
   ++*generation_;
-  const int gen = *generation_;
+  const auto now = std::chrono::steady_clock::now();
 
   rules::EngineOptions options;
   std::string tz_error;
@@ -79,34 +152,45 @@ void Gateway::start_parts() {
   } else {
     log::warning("timezone '", cfg.gateway.timezone, "': ", tz_error, "; schedules use UTC");
   }
-  engine_ = std::make_unique<rules::Engine>(cfg, setup_.rules, std::chrono::steady_clock::now(), options);
+  engine_ = std::make_unique<rules::Engine>(cfg, setup_.rules, now, options);
+  if (previous)
+    for (const auto& note : engine_->import_state(previous->export_state(), now)) log::warning("reload: ", note);
   actuators_read_ = false;
 
   for (const auto& bus : cfg.buses) {
-    std::vector<config::Device> devices;
-    for (const auto& d : cfg.devices)
-      if (d.bus == bus.name) devices.push_back(d);
+    std::vector<config::Device> devices = devices_on(cfg, bus.name);
     if (devices.empty()) continue;
-    buses_.push_back(std::make_unique<modbus::BusOwner>(
-        io_, bus, std::move(devices), [this, gen](modbus::DevicePoll poll) {
-          if (gen == *generation_ && !stopping_) on_poll(poll);
-        }));
-    buses_.back()->start();
+    bool running = false;
+    for (const auto& slot : buses_) running = running || slot.bus.name == bus.name;
+    if (running) continue;  // kept by reload(): same settings, same devices
+    auto live = std::make_shared<bool>(true);
+    auto owner = std::make_unique<modbus::BusOwner>(
+        io_, bus, devices, [this, live](modbus::DevicePoll poll) {
+          if (*live && !stopping_) on_poll(poll);
+        });
+    owner->start();
+    buses_.push_back(BusSlot{std::move(owner), live, bus, std::move(devices)});
   }
   read_actuator_states();
 
-  if (cfg.uplink) {
+  if (cfg.uplink && uplink_) {
+    uplink_->set_config(cfg);  // kept by reload(): same connection
+  } else if (cfg.uplink) {
     uplink_ = std::make_unique<uplink::Uplink>(
         io_, cfg, *store_, [this] { return status_snapshot(); },
         [this](const uplink::Command& c, uplink::Uplink::Reply reply) {
           handle_command(c, std::move(reply));
         });
+    uplink_key_ = uplink_key(cfg);
     uplink_->start();
   }
 }
 
 void Gateway::stop_parts() {
-  for (auto& b : buses_) b->stop();
+  for (auto& b : buses_) {
+    *b.live = false;
+    b.owner->stop();
+  }
   buses_.clear();
   if (uplink_) uplink_->stop();
   uplink_.reset();
@@ -114,13 +198,14 @@ void Gateway::stop_parts() {
 
 // Spec §4: on start the daemon reads actuators' actual state before it drives them. A state
 // that cannot be read stays unknown; the engine then drives the actuator to its decision.
+// After a reload only the actuators whose state the engine does not know (new ones, or
+// unreadable so far) are read: the others keep their state and the time it was set.
 void Gateway::read_actuator_states() {
-  auto points = std::make_shared<std::vector<std::string>>(actuator_points(setup_.rules));
   auto remaining = std::make_shared<size_t>(0);
   const int gen = *generation_;
   std::map<modbus::BusOwner*, std::vector<std::string>> by_bus;
-  for (const auto& p : *points)
-    if (auto* bus = bus_for_point(p)) by_bus[bus].push_back(p);
+  for (const auto& p : actuator_points(setup_.rules))
+    if (auto* bus = bus_for_point(p); bus && !engine_->actuator_state(p)) by_bus[bus].push_back(p);
   *remaining = by_bus.size();
   if (by_bus.empty()) {
     actuators_read_ = true;
@@ -176,9 +261,10 @@ void Gateway::tick() {
 void Gateway::execute(const rules::Write& w) {
   modbus::BusOwner* bus = bus_for_point(w.point);
   if (!bus) return;
-  const int gen = *generation_;
-  bus->write(w.point, w.value, [this, gen, point = w.point](modbus::WriteResult result) {
-    if (gen != *generation_ || stopping_) return;
+  // The result goes to the engine running when it comes: after a reload that is the new one,
+  // which took over this write's retry state (a write cut off by a bus restart is retried).
+  bus->write(w.point, w.value, [this, point = w.point](modbus::WriteResult result) {
+    if (stopping_ || !engine_) return;
     std::optional<double> readback;
     if (result.readback && result.readback->value) readback = *result.readback->value;
     if (!result.ok) log::warning("write ", point, ": ", result.error);
@@ -268,7 +354,7 @@ modbus::BusOwner* Gateway::bus_for_point(const std::string& point_id) {
   const config::Device* device = nullptr;
   if (!setup_.config->find_point(point_id, &device)) return nullptr;
   for (auto& b : buses_)
-    if (b->bus_name() == device->bus) return b.get();
+    if (b.owner->bus_name() == device->bus) return b.owner.get();
   return nullptr;
 }
 
@@ -318,9 +404,29 @@ void Gateway::reload() {
   if (next.config->storage.path != setup_.config->storage.path)
     log::warning("storage.path changed: takes effect at the next start");
   next.config->storage = setup_.config->storage;  // the open buffer stays
-  stop_parts();
+
+  // Buses whose settings and devices did not change keep polling; the others stop here and
+  // start_parts() starts the new ones.
+  std::vector<BusSlot> kept;
+  for (auto& slot : buses_) {
+    const config::Bus* b = next.config->find_bus(slot.bus.name);
+    if (b && same_bus(*b, slot.bus) && same_devices(devices_on(*next.config, b->name), slot.devices)) {
+      kept.push_back(std::move(slot));
+    } else {
+      log::info("bus ", slot.bus.name, " changed: restarting it");
+      *slot.live = false;
+      slot.owner->stop();
+    }
+  }
+  buses_ = std::move(kept);
+  if (uplink_ && uplink_key(*next.config) != uplink_key_) {
+    log::info("uplink settings changed: reconnecting");
+    uplink_->stop();
+    uplink_.reset();
+  }
+  std::unique_ptr<rules::Engine> previous = std::move(engine_);
   setup_ = std::move(next);
-  start_parts();
+  start_parts(previous.get());
   record(config_event(wall_ms(), true, "config " + setup_.fingerprint.substr(0, 12) + " loaded"));
   systemd::ready("reloaded");
 }
@@ -329,7 +435,7 @@ void Gateway::stop() {
   if (stopping_) return;
   systemd::stopping();
   stopping_ = true;
-  for (auto& b : buses_) b->stop();
+  for (auto& b : buses_) b.owner->stop();
   store_->commit();
   if (uplink_) uplink_->stop();
   commit_timer_.cancel();

@@ -10,6 +10,16 @@
 // the actuators' actual state is read, and only then may the engine drive them. SIGTERM and
 // SIGINT stop cleanly; SIGHUP reloads into a scratch Setup that replaces the running one only
 // when it is valid. Not thread-safe: everything runs on the loop.
+//
+// An accepted reload keeps what the new config did not change: the engine is rebuilt from the
+// new config and rules and takes over the old one's state (rules/engine_state.h: holds,
+// actuator states and their min_on/min_off/max_on timers, raised alarms, rule state, point
+// history), so only actuators whose state is not known are read from the hardware; a bus
+// whose settings and devices are unchanged keeps its BusOwner (others are stopped and
+// started anew); the Uplink stays connected when its settings (url, client_id, username,
+// password_file and its content, ca/cert/key files and their content, topic_prefix,
+// max_batch, publish/status intervals, allow_insecure) and gateway.id are unchanged, and is
+// rebuilt (offline, then online) otherwise. The buffer is never reopened.
 #pragma once
 
 #include <map>
@@ -45,7 +55,9 @@ class Gateway {
   void reload();
 
  private:
-  void start_parts();      // buses, engine, actuator read-in, uplink (start and reload)
+  // Engine (taking over `previous`'s state when given), buses not running yet, actuator
+  // read-in, uplink (a kept one gets the new config). At start and on reload.
+  void start_parts(const rules::Engine* previous = nullptr);
   void stop_parts();
   void read_actuator_states();
   void on_poll(const modbus::DevicePoll& poll);
@@ -65,14 +77,21 @@ class Gateway {
   Setup setup_;
   const std::int64_t started_ms_;
   std::unique_ptr<store::Store> store_;
-  std::vector<std::unique_ptr<modbus::BusOwner>> buses_;
+  struct BusSlot {
+    std::unique_ptr<modbus::BusOwner> owner;
+    std::shared_ptr<bool> live;            // false once dropped: its queued polls drop out
+    config::Bus bus;                       // as started, to compare on reload
+    std::vector<config::Device> devices;
+  };
+  std::vector<BusSlot> buses_;
   std::unique_ptr<rules::Engine> engine_;
   std::unique_ptr<uplink::Uplink> uplink_;
+  std::string uplink_key_;                 // the settings uplink_ was built from (reload)
   bool actuators_read_ = false;            // the engine may drive actuators
   std::map<std::string, uplink::DeviceHealth> health_;
   bool commit_failing_ = false;
   bool stopping_ = false;
-  std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale callbacks drop out
+  std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale actuator read-ins drop out
   boost::asio::steady_timer commit_timer_, tick_timer_, watchdog_timer_;
   boost::asio::signal_set signals_;
 };

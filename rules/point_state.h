@@ -50,8 +50,6 @@ class PointState {
     SteadyTime start{};          // the pending grace of a point never read counts from it
     SteadyTime history_from{};   // since when history was kept as long as `keep`
     Duration keep{0};
-    SteadyTime start{};         // pending counts from it (the engine's start, or carried)
-    SteadyTime history_from{};  // windows reaching back before it + stale_after are pending
     bool has_good = false;
     bool bad = false;
     SteadyTime last_good{};

@@ -42,7 +42,9 @@ void Forwarder::arm_timer() {
   if (timer_armed_ || stopped_) return;
   timer_armed_ = true;
   timer_.expires_after(options_.publish_interval);
-  timer_.async_wait([this](boost::system::error_code ec) {
+  // Found by TSan/ASan (tools/sanitize): the handler ran after ~Forwarder.
+  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+    if (!alive.lock()) return;
     timer_armed_ = false;
     if (ec || stopped_) return;
     pump();

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ class Forwarder {
   ForwarderOptions options_;
   Publish publish_;
   boost::asio::steady_timer timer_;
+  // Expires with the Forwarder: a cancelled wait still runs its handler, maybe after us.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t next_id_ = 1;
   std::int64_t event_cursor_ = 0;    // the last event seq handed to the link

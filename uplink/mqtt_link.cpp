@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "uplink/tls_probe.h"
 
 namespace farmgate::uplink {
 
@@ -95,7 +96,6 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
       connected_ = ever_connected_ = true;
       retry_delay_ = settings_.min_retry;
       last_error_.clear();
-      tls_error_.clear();
       log::info("uplink: connected to ", settings_.server_uri);
       handlers_.connected();
     });
@@ -117,6 +117,7 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
 
 MqttLink::~MqttLink() {
   alive_.reset();
+  if (tls_probe_.joinable()) tls_probe_.join();
   retry_timer_.cancel();
   if (client_) {
     try {
@@ -157,11 +158,6 @@ void MqttLink::connect() {
     if (!settings_.key_file.empty()) ssl.set_private_key(settings_.key_file);
     ssl.set_enable_server_cert_auth(true);
     ssl.set_verify(true);  // the host name must match the certificate
-    // OpenSSL's reason ("certificate verify failed") comes here, not with the failure.
-    ssl.set_error_handler([this](std::string msg) {
-      while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
-      post([this, msg] { tls_error_ = msg; });
-    });
     opts.set_ssl(std::move(ssl));
   }
   try {
@@ -173,11 +169,8 @@ void MqttLink::connect() {
 
 void MqttLink::on_connect_failed(const std::string& why) {
   connected_ = false;
-  // OpenSSL's reason says more than Paho's generic failure.
-  last_error_ = tls_error_.empty()
-                    ? why
-                    : "connect to " + settings_.server_uri + " failed: TLS: " + tls_error_;
-  tls_error_.clear();
+  last_error_ = why;
+  if (settings_.tls) probe_tls_failure();
   log::warning("uplink: ", last_error_);
   handlers_.disconnected(last_error_);
   // Once connected, Paho's automatic reconnect owns the retries; before that, we do.
@@ -231,6 +224,28 @@ void MqttLink::subscribe(const std::string& topic) {
   } catch (const mqtt::exception& e) {
     log::warning("uplink: subscribe to ", topic, " failed: ", e.what());
   }
+}
+
+}  // namespace farmgate::uplink
+
+namespace farmgate::uplink {
+
+// Paho says only that the TLS connect failed; OpenSSL, asked again, says why. One probe at
+// a time, on its own thread (it blocks for up to a few seconds).
+void MqttLink::probe_tls_failure() {
+  if (probing_) return;
+  if (tls_probe_.joinable()) tls_probe_.join();  // the previous one has posted already
+  probing_ = true;
+  tls_probe_ = std::thread([this, settings = settings_, alive = weak_alive_] {
+    std::string reason = probe_tls(settings, std::chrono::seconds(5));
+    if (!alive.lock()) return;
+    post([this, reason] {
+      probing_ = false;
+      if (reason.empty() || connected_) return;
+      last_error_ = "connect to " + settings_.server_uri + " failed: TLS: " + reason;
+      log::warning("uplink: ", last_error_);
+    });
+  });
 }
 
 }  // namespace farmgate::uplink

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "uplink/link_settings.h"
 
@@ -82,7 +83,11 @@ class MqttLink {
   Duration retry_delay_;
   bool started_ = false, ever_connected_ = false, connected_ = false, stopping_ = false;
   std::string last_error_;
-  std::string tls_error_;  // from OpenSSL, joined to the next connect failure
+  // After a failed TLS connect, a probe thread asks OpenSSL why (tls_probe.h) and posts the
+  // reason to the loop; joined before the link goes.
+  void probe_tls_failure();
+  std::thread tls_probe_;
+  bool probing_ = false;
 };
 
 }  // namespace farmgate::uplink

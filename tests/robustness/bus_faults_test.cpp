@@ -70,7 +70,7 @@ TEST_CASE("an unplugged serial adapter reads error, and good readings resume onc
           "[robustness][bus]") {
   RtuRig rig;
   rig.write_config("200ms");
-  Probe probe(rig.broker().url(), "farmgate/rig-gw/#");
+  Probe probe(rig.broker().url(), "farmgate/test-gw/#");  // payload_checks expect test-gw
   auto daemon = rig.start_daemon();
   auto quality_after = [&](const char* quality, std::int64_t after_seq) -> std::int64_t {
     for (const auto& r : readings_of(probe, "healthy.level"))

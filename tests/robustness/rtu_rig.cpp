@@ -25,7 +25,7 @@ RtuRig::RtuRig() {
 
 std::string RtuRig::write_config(const std::string& poll) const {
   std::ostringstream y;
-  y << "gateway: { id: rig-gw, site: rig, timezone: UTC }\n"
+  y << "gateway: { id: test-gw, site: rig, timezone: UTC }\n"
     << "rules: []\n"
     << "storage: { path: " << dir_.file("buffer.db") << ", commit_interval: 200ms }\n"
     << "uplink: { url: \"mqtt://127.0.0.1:" << broker_->port()

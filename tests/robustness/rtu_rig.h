@@ -1,6 +1,7 @@
 // One shared RS-485 bus for fault tests: a socat pty pair, farmsim serving units 5 (`sick`,
 // the one that misbehaves) and 6 (`healthy`) on the far end, mosquitto, and farmgate's
-// config polling both units on that one bus. The adapter can be unplugged (socat and the
+// config polling both units on that one bus (gateway id test-gw, as tests/daemon/payload_checks
+// expect). The adapter can be unplugged (socat and the
 // device side stop) and plugged back at the same paths while farmgate keeps running.
 #pragma once
 

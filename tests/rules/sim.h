@@ -56,6 +56,16 @@ class Sim {
   }
 
   Engine& engine() { return *engine_; }
+  // A reload now (SIGHUP): a new engine from `rules_yaml` and `config` (unchanged when not
+  // given) takes over the running one's state. Returns import_state's notes.
+  std::vector<std::string> reload(const std::string& rules_yaml,
+                                  std::optional<config::Config> config = std::nullopt,
+                                  EngineOptions options = {}) {
+    EngineState carried = engine_->export_state();
+    if (config) cfg_ = std::move(*config);
+    engine_.emplace(cfg_, rules_from(rules_yaml, cfg_), now(), options);
+    return engine_->import_state(carried, now());
+  }
   SteadyTime now() const { return SteadyTime{} + std::chrono::hours(1) + std::chrono::seconds(t); }
   std::int64_t wall() const { return wall0_ + t * 1000LL; }
 

@@ -79,7 +79,7 @@ TEST_CASE("a reading keeps every field through the buffer", "[store]") {
   CHECK_FALSE(out[3].reading.value.has_value());
 }
 
-TEST_CASE("marked readings leave the unsent set; the rest stay oldest first", "[store]") {
+TEST_CASE("marked readings leave the unsent set, and the rest stay oldest first", "[store]") {
   TempDir dir;
   auto s = store::Store::open(test::storage_in(dir));
   test::add_and_commit(*s, 1, 6);

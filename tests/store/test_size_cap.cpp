@@ -45,7 +45,7 @@ TEST_CASE("bytes per reading on disk (documented in store/README.md)", "[store]"
   CHECK(unsent < 80);
 }
 
-TEST_CASE("past max_size sent readings go first, then the oldest unsent; events stay", "[store]") {
+TEST_CASE("past max_size sent readings go first, then the oldest unsent, and events stay", "[store]") {
   TempDir dir;
   const std::uint64_t max = 1 << 20;  // 1 MiB: about 20000 readings
   auto opts = test::storage_in(dir, max);

@@ -53,7 +53,7 @@ TEST_CASE("an unreadable password file is a clear error naming it", "[link]") {
                                         ": cannot read: No such file or directory");
 }
 
-TEST_CASE("settings: tls trusts ca_file, else the system bundle; topics and will", "[link]") {
+TEST_CASE("settings: tls trusts ca_file, else the system bundle, with topics and will", "[link]") {
   test::TempDir dir;
   auto c = test::uplink_config("mqtts://platform.example", dir.file("db"));
   c.uplink->username = "gw01";
@@ -70,7 +70,7 @@ TEST_CASE("settings: tls trusts ca_file, else the system bundle; topics and will
   CHECK(std::get<LinkSettings>(link_settings(c)).trust_store == "/etc/farmgate/ca.pem");
 }
 
-TEST_CASE("the password from password_file logs in; a wrong one is reported as such",
+TEST_CASE("the password from password_file logs in, and a wrong one is reported as such",
           "[link][mqtt]") {
   test::TempDir dir;
   std::string out;
