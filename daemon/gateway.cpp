@@ -323,18 +323,10 @@ void Gateway::handle_command(const uplink::Command& c, uplink::Uplink::Reply rep
       });
       return;
     }
-    case uplink::Op::status: {
-      nlohmann::json devices = nlohmann::json::object();
-      for (const auto& [name, h] : health_) {
-        devices[name] = {{"ok", h.ok}, {"errors", h.errors}};
-        if (!h.last_error.empty()) devices[name]["last_error"] = h.last_error;
-      }
-      store::BufferStats b = store_->stats();
-      nlohmann::json buffer = {{"unsent", b.unsent}, {"dropped", b.dropped}};
-      if (b.oldest_unsent_ts) buffer["oldest_unsent_ts"] = *b.oldest_unsent_ts;
-      reply(uplink::Outcome{true, "", {{"devices", devices}, {"buffer", buffer}}});
+    case uplink::Op::status:
+      // The figures of the periodic status, every configured device included.
+      reply(uplink::Outcome{true, "", uplink::status_figures(status_snapshot(), store_->stats())});
       return;
-    }
   }
 }
 

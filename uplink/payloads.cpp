@@ -24,6 +24,27 @@ json reading_json(const store::StoredReading& sr) {
   return j;
 }
 
+// The health figures, in either JSON flavour: ordered for the status payload, plain for the
+// `status` command's result (which merges them into its own object).
+template <typename J>
+J buffer_json(const store::BufferStats& b) {
+  J buffer = {{"unsent", b.unsent}};
+  if (b.oldest_unsent_ts) buffer["oldest_unsent_ts"] = *b.oldest_unsent_ts;
+  buffer["dropped"] = b.dropped;
+  return buffer;
+}
+
+template <typename J>
+J devices_json(const std::map<std::string, DeviceHealth>& health) {
+  J devices = J::object();
+  for (const auto& [name, h] : health) {
+    J d = {{"ok", h.ok}, {"errors", h.errors}};
+    if (!h.last_error.empty()) d["last_error"] = h.last_error;
+    devices[name] = std::move(d);
+  }
+  return devices;
+}
+
 json online_json(const StatusSnapshot& s) {
   return {{"state", "online"},
           {"version", s.version},
@@ -57,18 +78,14 @@ std::string online_status_payload(const StatusSnapshot& s) { return online_json(
 
 std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& b) {
   json j = online_json(s);
-  json buffer = {{"unsent", b.unsent}};
-  if (b.oldest_unsent_ts) buffer["oldest_unsent_ts"] = *b.oldest_unsent_ts;
-  buffer["dropped"] = b.dropped;
-  j["buffer"] = std::move(buffer);
-  json devices = json::object();
-  for (const auto& [name, h] : s.devices) {
-    json d = {{"ok", h.ok}, {"errors", h.errors}};
-    if (!h.last_error.empty()) d["last_error"] = h.last_error;
-    devices[name] = std::move(d);
-  }
-  j["devices"] = std::move(devices);
+  j["buffer"] = buffer_json<json>(b);
+  j["devices"] = devices_json<json>(s.devices);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& b) {
+  return {{"devices", devices_json<nlohmann::json>(s.devices)},
+          {"buffer", buffer_json<nlohmann::json>(b)}};
 }
 
 std::string offline_status_payload() { return R"({"state":"offline"})"; }

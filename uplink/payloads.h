@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <map>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,8 @@ std::string online_status_payload(const StatusSnapshot& s);
 // Retained `status` every status_interval: the online object plus
 // "buffer":{"unsent","oldest_unsent_ts"?,"dropped"} and "devices":{NAME:{ok,errors,last_error?}}.
 std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer);
+// The same "devices" and "buffer" figures as an object, for the `status` command's result.
+nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& buffer);
 // The will, and what a clean stop publishes: {"state":"offline"}.
 std::string offline_status_payload();
 

@@ -97,5 +97,13 @@ TEST_CASE("status payloads: online, periodic with buffer and devices, offline", 
     CHECK(periodic_status_payload(s, empty).find(R"("buffer":{"unsent":0,"dropped":0})") !=
           std::string::npos);
   }
+  SECTION("the status command's result carries the same figures") {
+    nlohmann::json f = status_figures(s, b);
+    CHECK(f["buffer"] == nlohmann::json::parse(
+                             R"({"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7})"));
+    CHECK(f["devices"] == nlohmann::json::parse(
+                              R"({"pond1_do":{"ok":120,"errors":2,"last_error":"timeout"},)"
+                              R"("pond1_relay":{"ok":60,"errors":0}})"));
+  }
   CHECK(offline_status_payload() == R"({"state":"offline"})");
 }
