@@ -7,7 +7,7 @@
 namespace farmgate::store {
 namespace {
 
-// A reading takes more than this on disk (row + two index entries; README: about 50), so
+// A reading takes more than this on disk (row + one index entry; README: about 45), so
 // deleting over/kMinRowBytes rows per round frees at least `over` bytes in one or two rounds.
 constexpr std::int64_t kMinRowBytes = 32;
 constexpr std::int64_t kMinBatch = 64;
@@ -28,7 +28,7 @@ SizeCap::SizeCap(Db& db)
       page_size_(db, "PRAGMA page_size"),
       drop_sent_(db,
                  "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings INDEXED BY "
-                 "readings_by_sent_ts WHERE sent = 1 ORDER BY ts_ms LIMIT ?)"),
+                 "readings_sent_by_ts WHERE sent = 1 ORDER BY ts_ms LIMIT ?)"),
       drop_unsent_(db,
                    "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings INDEXED BY "
                    "readings_unsent WHERE sent = 0 ORDER BY seq LIMIT ?)"),

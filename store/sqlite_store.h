@@ -48,7 +48,7 @@ class SqliteStore : public Store {
   std::int64_t point_id(const Reading& r);
   void seed_sequences();
   std::int64_t last_seq(const char* table);
-  void mark(Stmt& stmt, const std::vector<std::int64_t>& seqs, const char* what);
+  void mark(Stmt& stmt, std::vector<std::int64_t> seqs, const char* what);
   Reading reading_from(Stmt& s, int first_col) const;
 
   std::unique_ptr<Db> db_;
@@ -60,7 +60,7 @@ class SqliteStore : public Store {
   std::int64_t dropped_ = 0;        // meta 'dropped' as committed
   std::int64_t last_reading_seq_ = 0, last_event_seq_ = 0;
   std::int64_t transactions_ = 0;
-  std::map<std::tuple<std::string, std::string, bool>, std::int64_t> point_ids_;
+  std::map<std::tuple<std::string, std::string, bool>, std::int64_t, std::less<>> point_ids_;
 
   SizeCap cap_;
   Stmt find_point_, insert_point_, insert_reading_, insert_event_, add_dropped_;

@@ -1,6 +1,7 @@
 #include "uplink/payloads.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 using namespace farmgate;
 using namespace farmgate::uplink;
@@ -53,6 +54,65 @@ TEST_CASE("telemetry: doubles keep their shortest exact form", "[payloads]") {
   CHECK(p.find(R"("value":0.30000000000000004)") != std::string::npos);
   CHECK(p.find(R"("value":21.0)") != std::string::npos);
   CHECK(p.find(R"("value":-1e-07)") != std::string::npos);
+}
+
+namespace {
+
+// The telemetry object built as a JSON tree and dumped: what telemetry_payload must equal
+// byte for byte (it writes the text directly, for speed).
+std::string telemetry_by_tree(const std::string& gateway,
+                              const std::vector<store::StoredReading>& readings) {
+  using ordered = nlohmann::ordered_json;
+  ordered list = ordered::array();
+  for (const auto& sr : readings) {
+    const Reading& r = sr.reading;
+    ordered j = {{"seq", sr.seq}, {"point", r.point}, {"ts", r.ts_ms}};
+    if (r.quality == Quality::error || !r.value) {
+      j["value"] = nullptr;
+    } else if (r.boolean) {
+      j["value"] = *r.value != 0;
+    } else {
+      j["value"] = *r.value;
+    }
+    if (!r.unit.empty()) j["unit"] = r.unit;
+    j["quality"] = to_string(r.quality);
+    list.push_back(j);
+  }
+  return ordered{{"gateway", gateway}, {"readings", list}}.dump(
+      -1, ' ', false, ordered::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("telemetry: the direct writer equals the JSON tree's dump, on awkward values and text",
+          "[payloads]") {
+  const double doubles[] = {0.0, -0.0, 1.0, 21.0, 5.62, 0.1 + 0.2, -1e-7, 1e-5, 1e-4, 123456.789,
+                            1e15, 1e16, 1e17, 1e21, 1e300, -1e-300, 4.9e-324,
+                            std::numeric_limits<double>::max(), std::numeric_limits<double>::min(),
+                            std::numeric_limits<double>::quiet_NaN(),
+                            std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity(), 65535.0, -32768.0, 0.01};
+  const std::string texts[] = {"",        "mg/L",      "°C",        "a\"quoted\"",
+                               "back\\slash", "tab\there", std::string("nul\0x", 5),
+                               "\x7f",    "ctl\x01\x1f", "bad\xff\xfeutf8", "中文单位"};
+  std::vector<store::StoredReading> rs;
+  std::int64_t seq = 1;
+  for (double d : doubles) {
+    for (const auto& t : texts) {
+      rs.push_back(stored(seq, reading("dev.p" + t, -seq * 1000, d, Quality::good, t)));
+      rs.push_back(stored(seq + 1, reading("p", seq, d, Quality::bad, t)));
+      rs.push_back(stored(seq + 2, reading("p", seq, d, Quality::good, "", true)));
+      rs.push_back(stored(seq + 3, reading("p", seq, d, Quality::error, t)));
+      seq += 4;
+    }
+  }
+  rs.push_back(stored(std::numeric_limits<std::int64_t>::max(),
+                      reading("p", std::numeric_limits<std::int64_t>::min(), std::nullopt,
+                              Quality::bad)));
+  for (const auto& gateway : {std::string("gw"), std::string("gw \"x\" \xc3")}) {
+    CHECK(telemetry_payload(gateway, rs) == telemetry_by_tree(gateway, rs));
+    CHECK(telemetry_payload(gateway, {}) == telemetry_by_tree(gateway, {}));
+  }
 }
 
 TEST_CASE("event payload is the spec example", "[payloads]") {
