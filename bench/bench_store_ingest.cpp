@@ -1,6 +1,6 @@
 // Figure 3, store ingest: readings/s committed through store::Store (WAL, synchronous=FULL,
 // add() N then commit(), as the daemon does every commit_interval) against a bare sqlite3
-// bulk insert of the same rows into the same schema (store/migrations/0001_init.sql), one
+// bulk insert of the same rows into the same schema (every store/migrations/*.sql), one
 // transaction, one prepared statement, the same pragmas.
 //
 // Group size: 1000 readings per commit is the daemon at 100 devices x 10 points at 1 Hz with
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "bench/report.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
 
@@ -68,7 +69,7 @@ double bare_rate(const std::string& path, long total) {
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("open");
   exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
            "PRAGMA journal_size_limit = 4194304;");
-  exec(db, test::read_file(FARMGATE_SOURCE_DIR "/store/migrations/0001_init.sql"));
+  for (const auto& m : store::migrations()) exec(db, m.sql);  // the store's schema, all of it
   exec(db, "BEGIN");
   for (int p = 0; p < kPoints; ++p)
     exec(db, "INSERT INTO points (id, name, unit, boolean) VALUES (" + std::to_string(p + 1) +
