@@ -53,8 +53,8 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqRes
                      "SELECT seq, ts_ms, type, fields FROM events WHERE seq > ? ORDER BY seq "
                      "LIMIT ?"),
       between_(*db_, "SELECT " FG_READING_COLS
-                     " FROM readings r JOIN points p ON p.id = r.point WHERE r.sent IN (0, 1) "
-                     "AND r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
+                     " FROM readings r JOIN points p ON p.id = r.point "
+                     "WHERE r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
       count_unsent_(*db_,
                     "SELECT count(*) FROM readings INDEXED BY readings_unsent "
                     "WHERE sent = 0"),
