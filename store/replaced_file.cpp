@@ -80,8 +80,8 @@ ReplacedFile replace_moved_file(Db& old, const std::string& path, std::int64_t r
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec)
-      throw std::runtime_error("cannot re-create the buffer's folder " + folder.string() + ": " +
-                               ec.message());
+      throw std::runtime_error("buffer " + path + " " + what + "; cannot re-create its folder " +
+                               folder.string() + ": " + ec.message());
   }
 
   ReplacedFile out;

@@ -173,11 +173,11 @@ void SqliteStore::set_fault(const std::string& message) {
 
 bool SqliteStore::replace_if_moved() {
   if (!file_moved(*db_)) return true;
-  const std::int64_t floor = std::max(seqs_.mark(), clock_seq_floor(clock_()));
+  // The open file knows exactly which seqs were given: the fresh one goes on right above
+  // them, without a gap (the mark and the clock floor are for when that record is lost).
   try {
-    ReplacedFile fresh = replace_moved_file(*db_, options_.path,
-                                            std::max(floor, last_reading_seq_),
-                                            std::max(floor, last_event_seq_), wall_ms());
+    ReplacedFile fresh = replace_moved_file(*db_, options_.path, last_reading_seq_,
+                                            last_event_seq_, wall_ms());
     attach(std::move(fresh.db));
     // Re-read: a lost folder lost the mark too, and the next commit writes it anew.
     seqs_ = SeqReservation(options_.path + ".seq");
