@@ -104,7 +104,8 @@ ReplacedFile replace_moved_file(Db& old, const std::string& path, std::int64_t r
   }
   out.message = "buffer " + path + " " + what + "; started a fresh one with the " +
                 std::to_string(carried.first) + " unsent readings and " +
-                std::to_string(carried.second) + " events of the old one, numbering on above its seqs";
+                std::to_string(carried.second) +
+                " events of the old one, numbering on above its seqs";
   return out;
 }
 

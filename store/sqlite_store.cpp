@@ -226,7 +226,8 @@ bool SqliteStore::commit() {
     const std::int64_t now = wall_ms();
     if (wall_clock_plausible(now)) q_->cap.prune_sent(now - options_.keep_sent.count());
     cap_dropped = q_->cap.enforce(options_.max_size);
-    if (queue_dropped_ + cap_dropped > 0) q_->add_dropped.bind(1, queue_dropped_ + cap_dropped).run();
+    if (queue_dropped_ + cap_dropped > 0)
+      q_->add_dropped.bind(1, queue_dropped_ + cap_dropped).run();
     tx.commit();
   } catch (const SqliteError& e) {
     point_ids_.clear();  // ids inserted by the rolled-back transaction are gone

@@ -120,7 +120,8 @@ TEST_CASE("a buffer replaced twice keeps numbering on", "[store][replaced]") {
   CHECK(s->unsent_events(0, 10).size() == 2);
 }
 
-TEST_CASE("a buffer whose folder cannot be re-created is a fault until it can", "[store][replaced]") {
+TEST_CASE("a buffer whose folder cannot be re-created is a fault until it can",
+          "[store][replaced]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
   opts.path = dir.file("state/buffer.db");
