@@ -56,7 +56,8 @@ int cmd_run(const std::string& config_path) {
   }
   hold.release();  // a signal that came meanwhile is handled now, by the gateway
   io.run();
-  return kOk;
+  // Readings that a full or broken disk kept out of the buffer are gone: not a clean stop.
+  return gateway.lost() ? kRuntimeFailure : kOk;
 }
 
 }  // namespace farmgate::daemon

@@ -288,9 +288,12 @@ void Gateway::commit() {
   if (!commit_failing_) {
     log::error("cannot commit the buffer ", setup_.config->storage.path,
                ": readings are kept in memory and retried");
-    // Queued, so it reaches the platform once the buffer takes writes again.
+    // Queued, so it reaches the platform once the buffer takes writes again; until then
+    // `status` shows it (buffer.fault).
+    const auto fault = store_->stats().fault;
     store_->add(fault_event(wall_ms(), "storage",
-                            "cannot write the buffer " + setup_.config->storage.path));
+                            fault ? fault->message
+                                  : "cannot write the buffer " + setup_.config->storage.path));
   }
   commit_failing_ = true;
 }
@@ -437,7 +440,15 @@ void Gateway::stop() {
   buses_.clear();
   uplink_.reset();
   store_->commit();
-  log::info("stopped");
+  lost_readings_ = store_->queued_readings();
+  lost_events_ = store_->queued_events();
+  if (lost_readings_ + lost_events_ > 0) {
+    log::error("stopped with ", lost_readings_, " readings and ", lost_events_,
+               " events that could not be committed to ", setup_.config->storage.path,
+               ": they are lost");
+  } else {
+    log::info("stopped");
+  }
 }
 
 }  // namespace farmgate::daemon

@@ -48,8 +48,12 @@ class Gateway {
   // Opens the buffer (throws std::runtime_error when no buffer can be had), starts the buses,
   // the uplink, the timers and the signal handlers.
   void start();
-  // Stops polling, commits the buffer, disconnects cleanly; the loop then runs out.
+  // Stops polling, commits the buffer, disconnects cleanly; the loop then runs out. What
+  // could not be committed (a full disk) is logged with its count, and lost() tells.
   void stop();
+  // After stop(): true when readings or events could not be committed (spec §7: the stop
+  // then exits non-zero).
+  bool lost() const { return lost_readings_ + lost_events_ > 0; }
   // Loads the config again; an invalid one is reported (log + `config` event) and the
   // running one stays.
   void reload();
@@ -90,6 +94,7 @@ class Gateway {
   bool actuators_read_ = false;            // the engine may drive actuators
   std::map<std::string, uplink::DeviceHealth> health_;
   bool commit_failing_ = false;
+  std::size_t lost_readings_ = 0, lost_events_ = 0;  // uncommitted at stop()
   bool stopping_ = false;
   std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale actuator read-ins drop out
   boost::asio::steady_timer commit_timer_, tick_timer_, watchdog_timer_;

@@ -21,12 +21,15 @@ class CorruptDatabase : public std::runtime_error {
 // is not a database at all.
 void check_integrity(Db& db);
 
-// PATH.corrupt-YYYYMMDDTHHMMSSZ for the UTC time now_ms.
-std::string corrupt_name(const std::string& path, std::int64_t now_ms);
+// PATH.corrupt-YYYYMMDDTHHMMSSZ for the UTC time now_ms (`why` replaces "corrupt": a file
+// found in place of the open buffer is PATH.replaced-..., store/replaced_file.h).
+std::string corrupt_name(const std::string& path, std::int64_t now_ms,
+                         const std::string& why = "corrupt");
 
 // Renames PATH, PATH-wal and PATH-shm (those that exist) to corrupt_name(...)[-wal|-shm]
 // (with -2, -3... appended when that name is taken). Returns the new name of PATH. Throws
 // std::runtime_error when a rename fails.
-std::string move_aside(const std::string& path, std::int64_t now_ms);
+std::string move_aside(const std::string& path, std::int64_t now_ms,
+                       const std::string& why = "corrupt");
 
 }  // namespace farmgate::store

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace farmgate::store {
@@ -31,6 +32,10 @@ bool fsync_path(const std::string& path, int flags) {
 }
 
 }  // namespace
+
+std::int64_t clock_seq_floor(std::int64_t now_ms) {
+  return wall_clock_plausible(now_ms) ? now_ms * 1000 : 0;
+}
 
 SeqReservation::SeqReservation(std::string path) : path_(std::move(path)) {
   std::ifstream in(path_);

@@ -12,6 +12,13 @@ namespace farmgate::store {
 
 constexpr std::int64_t kSeqBlock = 100000;
 
+// Where a buffer with no record of earlier seqs starts numbering (spec §7): the wall clock
+// in microseconds, to the millisecond (Unix ms x 1000 >= Unix seconds x 10^6), when it is
+// plausible (common/clock.h), else 0. Any earlier buffer that gave fewer than a thousand seqs
+// a millisecond since it started is below it (two starts within one second do not collide).
+// (2^53, the largest integer a JSON double keeps exact, is reached in the year 2255.)
+std::int64_t clock_seq_floor(std::int64_t now_ms);
+
 class SeqReservation {
  public:
   // Reads the mark; a missing or unreadable file counts as 0 (the database's own

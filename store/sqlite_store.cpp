@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "store/replaced_file.h"
 
 namespace farmgate::store {
 namespace {
@@ -30,38 +31,60 @@ std::int64_t file_size(const std::string& path) {
 
 }  // namespace
 
+struct SqliteStore::Statements {
+  explicit Statements(Db& db)
+      : cap(db),
+        find_point(db, "SELECT id FROM points WHERE name = ? AND unit = ? AND boolean = ?"),
+        insert_point(db, "INSERT INTO points (name, unit, boolean) VALUES (?, ?, ?)"),
+        insert_reading(db,
+                            "INSERT INTO readings (point, ts_ms, value, quality, error) "
+                            "VALUES (?, ?, ?, ?, ?)"),
+        insert_event(db, "INSERT INTO events (ts_ms, type, fields) VALUES (?, ?, ?)"),
+        add_dropped(db, "UPDATE meta SET value = value + ? WHERE key = 'dropped'"),
+        mark_reading(db, "UPDATE readings SET sent = 1 WHERE seq BETWEEN ? AND ? AND sent = 0"),
+        delete_event(db, "DELETE FROM events WHERE seq BETWEEN ? AND ?"),
+        unsent_readings(db, "SELECT " FG_READING_COLS
+                                     " FROM readings r INDEXED BY readings_unsent JOIN points p ON "
+                                     "p.id = r.point WHERE r.sent = 0 AND r.seq > ? ORDER BY r.seq "
+                                     "LIMIT ?"),
+        unsent_events(db,
+                           "SELECT seq, ts_ms, type, fields FROM events WHERE seq > ? ORDER BY seq "
+                           "LIMIT ?"),
+        between(db, "SELECT " FG_READING_COLS
+                           " FROM readings r JOIN points p ON p.id = r.point "
+                           "WHERE r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
+        count_unsent(db,
+                          "SELECT count(*) FROM readings INDEXED BY readings_unsent "
+                          "WHERE sent = 0"),
+        oldest_unsent(db,
+                           "SELECT ts_ms FROM readings INDEXED BY readings_unsent "
+                           "WHERE sent = 0 ORDER BY seq LIMIT 1"),
+        count_events(db, "SELECT count(*) FROM events") {}
+
+  SizeCap cap;
+  Stmt find_point, insert_point, insert_reading, insert_event, add_dropped;
+  Stmt mark_reading, delete_event;
+  Stmt unsent_readings, unsent_events, between;
+  Stmt count_unsent, oldest_unsent, count_events;
+};
+
 SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqReservation seqs,
-                         std::optional<Event> first_event)
-    : db_(std::move(db)),
-      options_(std::move(options)),
-      seqs_(std::move(seqs)),
-      cap_(*db_),
-      find_point_(*db_, "SELECT id FROM points WHERE name = ? AND unit = ? AND boolean = ?"),
-      insert_point_(*db_, "INSERT INTO points (name, unit, boolean) VALUES (?, ?, ?)"),
-      insert_reading_(*db_,
-                      "INSERT INTO readings (point, ts_ms, value, quality, error) "
-                      "VALUES (?, ?, ?, ?, ?)"),
-      insert_event_(*db_, "INSERT INTO events (ts_ms, type, fields) VALUES (?, ?, ?)"),
-      add_dropped_(*db_, "UPDATE meta SET value = value + ? WHERE key = 'dropped'"),
-      mark_reading_(*db_, "UPDATE readings SET sent = 1 WHERE seq BETWEEN ? AND ? AND sent = 0"),
-      delete_event_(*db_, "DELETE FROM events WHERE seq BETWEEN ? AND ?"),
-      unsent_readings_(*db_, "SELECT " FG_READING_COLS
-                             " FROM readings r INDEXED BY readings_unsent JOIN points p ON "
-                             "p.id = r.point WHERE r.sent = 0 AND r.seq > ? ORDER BY r.seq "
-                             "LIMIT ?"),
-      unsent_events_(*db_,
-                     "SELECT seq, ts_ms, type, fields FROM events WHERE seq > ? ORDER BY seq "
-                     "LIMIT ?"),
-      between_(*db_, "SELECT " FG_READING_COLS
-                     " FROM readings r JOIN points p ON p.id = r.point "
-                     "WHERE r.ts_ms >= ? AND r.ts_ms < ? ORDER BY r.ts_ms, r.seq"),
-      count_unsent_(*db_,
-                    "SELECT count(*) FROM readings INDEXED BY readings_unsent "
-                    "WHERE sent = 0"),
-      oldest_unsent_(*db_,
-                     "SELECT ts_ms FROM readings INDEXED BY readings_unsent "
-                     "WHERE sent = 0 ORDER BY seq LIMIT 1"),
-      count_events_(*db_, "SELECT count(*) FROM events") {
+                         std::optional<Event> first_event, WallClock clock)
+    : options_(std::move(options)), seqs_(std::move(seqs)), clock_(clock) {
+  attach(std::move(db));
+  seed_sequences();
+  last_reading_seq_ = last_seq("readings");
+  last_event_seq_ = last_seq("events");
+  dropped_ = db_->query_int("SELECT value FROM meta WHERE key = 'dropped'");
+  if (first_event) events_.push_back(std::move(*first_event));
+}
+
+void SqliteStore::attach(std::unique_ptr<Db> db) {
+  if (db_) sqlite3_commit_hook(db_->handle(), nullptr, nullptr);
+  q_.reset();  // statements first: they belong to the old connection
+  db_ = std::move(db);
+  q_ = std::make_unique<Statements>(*db_);
+  point_ids_.clear();
   sqlite3_commit_hook(
       db_->handle(),
       [](void* counter) {
@@ -69,11 +92,6 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqRes
         return 0;
       },
       &transactions_);
-  seed_sequences();
-  last_reading_seq_ = last_seq("readings");
-  last_event_seq_ = last_seq("events");
-  dropped_ = db_->query_int("SELECT value FROM meta WHERE key = 'dropped'");
-  if (first_event) events_.push_back(std::move(*first_event));
 }
 
 SqliteStore::~SqliteStore() {
@@ -82,6 +100,9 @@ SqliteStore::~SqliteStore() {
   } catch (const std::exception& e) {
     log::error("store: final commit: ", e.what());
   }
+  if (!readings_.empty() || !events_.empty())
+    log::error("store: closing with ", readings_.size(), " readings and ", events_.size(),
+               " events not committed: they are lost");
   sqlite3_commit_hook(db_->handle(), nullptr, nullptr);
 }
 
@@ -91,16 +112,19 @@ std::int64_t SqliteStore::last_seq(const char* table) {
   return s.step() ? s.int64(0) : 0;
 }
 
-// A table that never gave a seq (a fresh file, maybe replacing a corrupt one) starts above
-// the reserved mark: every seq any earlier file gave is at most that mark.
+// A table that never gave a seq (a fresh file, maybe replacing a corrupt or lost one) starts
+// above the reserved mark (every seq any earlier file gave is at most that mark) and above
+// the wall clock's floor (for when the mark was lost with the file: store.h).
 void SqliteStore::seed_sequences() {
-  if (seqs_.mark() == 0) return;
+  const std::int64_t floor = std::max(seqs_.mark(), clock_seq_floor(clock_()));
+  if (floor == 0) return;
   Transaction tx(*db_);
   for (const char* table : {"readings", "events"}) {
     const std::string t = table;
     if (last_seq(table) > 0 || db_->query_int("SELECT count(*) FROM " + t) > 0) continue;
     Stmt s(*db_, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)");
-    s.bind(1, t).bind(2, seqs_.mark()).run();
+    s.bind(1, t).bind(2, floor).run();
+    log::info("store: ", t, " of the fresh buffer ", db_->path(), " are numbered from ", floor + 1);
   }
   tx.commit();
 }
@@ -129,58 +153,90 @@ std::int64_t SqliteStore::point_id(const Reading& r) {
       it != point_ids_.end())
     return it->second;
   std::int64_t id = 0;
-  find_point_.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean});
-  if (find_point_.step()) {
-    id = find_point_.int64(0);
-    find_point_.reset();
+  q_->find_point.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean});
+  if (q_->find_point.step()) {
+    id = q_->find_point.int64(0);
+    q_->find_point.reset();
   } else {
-    find_point_.reset();
-    insert_point_.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean}).run();
+    q_->find_point.reset();
+    q_->insert_point.bind(1, r.point).bind(2, r.unit).bind(3, std::int64_t{r.boolean}).run();
     id = sqlite3_last_insert_rowid(db_->handle());
   }
   point_ids_.emplace(std::make_tuple(r.point, r.unit, r.boolean), id);
   return id;
 }
 
+void SqliteStore::set_fault(const std::string& message) {
+  if (!fault_) fault_ = StorageFault{message, wall_ms()};
+  fault_->message = message;  // the newest text, since the streak began
+}
+
+bool SqliteStore::replace_if_moved() {
+  if (!file_moved(*db_)) return true;
+  // The open file knows exactly which seqs were given: the fresh one goes on right above
+  // them, without a gap (the mark and the clock floor are for when that record is lost).
+  try {
+    ReplacedFile fresh = replace_moved_file(*db_, options_.path, last_reading_seq_,
+                                            last_event_seq_, wall_ms());
+    attach(std::move(fresh.db));
+    // Re-read: a lost folder lost the mark too, and the next commit writes it anew.
+    seqs_ = SeqReservation(options_.path + ".seq");
+    last_reading_seq_ = last_seq("readings");
+    last_event_seq_ = last_seq("events");
+    log::error("store: ", fresh.message);
+    events_.push_front(fault_event(wall_ms(), "storage", fresh.message));
+    return true;
+  } catch (const std::exception& e) {
+    if (!fault_ || fault_->message != e.what()) log::error("store: ", e.what());  // once a streak
+    set_fault(e.what());
+    return false;
+  }
+}
+
 bool SqliteStore::commit() {
+  if (!replace_if_moved()) return false;
   if (readings_.empty() && events_.empty() && queue_dropped_ == 0) return true;
   // Reserve the seqs about to be given before they can become durable.
   const auto upto = std::max(last_reading_seq_ + static_cast<std::int64_t>(readings_.size()),
                              last_event_seq_ + static_cast<std::int64_t>(events_.size()));
   if (!seqs_.cover(upto)) {
     log::error("store: cannot write the seq mark ", seqs_.path());
+    set_fault("cannot write the seq mark " + seqs_.path());
     return false;
   }
   std::int64_t reading_seq = last_reading_seq_, event_seq = last_event_seq_, cap_dropped = 0;
   try {
     Transaction tx(*db_);
     for (const Reading& r : readings_) {
-      insert_reading_.bind(1, point_id(r)).bind(2, r.ts_ms);
+      q_->insert_reading.bind(1, point_id(r)).bind(2, r.ts_ms);
       if (r.value && r.quality != Quality::error) {
-        insert_reading_.bind(3, *r.value);
+        q_->insert_reading.bind(3, *r.value);
       } else {
-        insert_reading_.bind_null(3);
+        q_->insert_reading.bind_null(3);
       }
-      insert_reading_.bind(4, std::int64_t{quality_code(r.quality)});
-      if (!r.error.empty()) insert_reading_.bind(5, r.error);
-      insert_reading_.run();
+      q_->insert_reading.bind(4, std::int64_t{quality_code(r.quality)});
+      if (!r.error.empty()) q_->insert_reading.bind(5, r.error);
+      q_->insert_reading.run();
       reading_seq = sqlite3_last_insert_rowid(db_->handle());
     }
     for (const Event& e : events_) {
-      insert_event_.bind(1, e.ts_ms).bind(2, e.type).bind(3, to_json_text(e.fields)).run();
+      q_->insert_event.bind(1, e.ts_ms).bind(2, e.type).bind(3, to_json_text(e.fields)).run();
       event_seq = sqlite3_last_insert_rowid(db_->handle());
     }
     const std::int64_t now = wall_ms();
-    if (wall_clock_plausible(now)) cap_.prune_sent(now - options_.keep_sent.count());
-    cap_dropped = cap_.enforce(options_.max_size);
-    if (queue_dropped_ + cap_dropped > 0) add_dropped_.bind(1, queue_dropped_ + cap_dropped).run();
+    if (wall_clock_plausible(now)) q_->cap.prune_sent(now - options_.keep_sent.count());
+    cap_dropped = q_->cap.enforce(options_.max_size);
+    if (queue_dropped_ + cap_dropped > 0)
+      q_->add_dropped.bind(1, queue_dropped_ + cap_dropped).run();
     tx.commit();
   } catch (const SqliteError& e) {
     point_ids_.clear();  // ids inserted by the rolled-back transaction are gone
     log::error("store: commit failed, keeping ", readings_.size(), " readings and ", events_.size(),
                " events queued: ", e.what());
+    set_fault("cannot write the buffer " + options_.path + ": " + e.what());
     return false;
   }
+  fault_.reset();
   if (cap_dropped > 0)
     log::warning("store: max_size reached, dropped the ", cap_dropped, " oldest unsent readings");
   last_reading_seq_ = reading_seq;
@@ -208,29 +264,29 @@ std::vector<StoredReading> SqliteStore::unsent_readings(std::int64_t after_seq, 
   std::vector<StoredReading> out;
   out.reserve(std::min<std::size_t>(limit, 10000));
   try {
-    unsent_readings_.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
-    while (unsent_readings_.step())
-      out.push_back({unsent_readings_.int64(0), reading_from(unsent_readings_, 0)});
+    q_->unsent_readings.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
+    while (q_->unsent_readings.step())
+      out.push_back({q_->unsent_readings.int64(0), reading_from(q_->unsent_readings, 0)});
   } catch (const SqliteError& e) {
     log::error("store: reading the outbox: ", e.what());
   }
-  unsent_readings_.reset();
+  q_->unsent_readings.reset();
   return out;
 }
 
 std::vector<StoredEvent> SqliteStore::unsent_events(std::int64_t after_seq, std::size_t limit) {
   std::vector<StoredEvent> out;
   try {
-    unsent_events_.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
-    while (unsent_events_.step()) {
-      Event e{unsent_events_.int64(1), unsent_events_.text(2),
-              nlohmann::json::parse(unsent_events_.text(3), nullptr, false)};
-      out.push_back({unsent_events_.int64(0), std::move(e)});
+    q_->unsent_events.bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
+    while (q_->unsent_events.step()) {
+      Event e{q_->unsent_events.int64(1), q_->unsent_events.text(2),
+              nlohmann::json::parse(q_->unsent_events.text(3), nullptr, false)};
+      out.push_back({q_->unsent_events.int64(0), std::move(e)});
     }
   } catch (const SqliteError& e) {
     log::error("store: reading the event outbox: ", e.what());
   }
-  unsent_events_.reset();
+  q_->unsent_events.reset();
   return out;
 }
 
@@ -264,22 +320,22 @@ void SqliteStore::mark(Stmt& stmt, std::vector<std::int64_t> seqs, const char* w
 }
 
 void SqliteStore::mark_readings_sent(const std::vector<std::int64_t>& seqs) {
-  mark(mark_reading_, seqs, "readings");
+  mark(q_->mark_reading, seqs, "readings");
 }
 
 void SqliteStore::mark_events_sent(const std::vector<std::int64_t>& seqs) {
-  mark(delete_event_, seqs, "events");
+  mark(q_->delete_event, seqs, "events");
 }
 
 std::vector<Reading> SqliteStore::readings_between(std::int64_t from_ms, std::int64_t to_ms) {
   std::vector<Reading> out;
   try {
-    between_.bind(1, from_ms).bind(2, to_ms);
-    while (between_.step()) out.push_back(reading_from(between_, 0));
+    q_->between.bind(1, from_ms).bind(2, to_ms);
+    while (q_->between.step()) out.push_back(reading_from(q_->between, 0));
   } catch (const SqliteError& e) {
     log::error("store: replay query: ", e.what());
   }
-  between_.reset();
+  q_->between.reset();
   return out;
 }
 
@@ -292,13 +348,14 @@ BufferStats SqliteStore::stats() {
     return v;
   };
   try {
-    s.unsent = single(count_unsent_).value_or(0);
-    s.oldest_unsent_ts = single(oldest_unsent_);
-    s.unsent_events = single(count_events_).value_or(0);
+    s.unsent = single(q_->count_unsent).value_or(0);
+    s.oldest_unsent_ts = single(q_->oldest_unsent);
+    s.unsent_events = single(q_->count_events).value_or(0);
   } catch (const SqliteError& e) {
     log::error("store: stats: ", e.what());
   }
   s.dropped = dropped_ + queue_dropped_;
+  s.fault = fault_;
   s.file_bytes = file_size(db_->path()) + file_size(db_->path() + "-wal");
   return s;
 }

@@ -25,8 +25,9 @@ constexpr std::size_t kMaxQueuedEvents = 10000;
 class SqliteStore : public Store {
  public:
   // `first_event` (the storage fault of a replaced corrupt file) is queued before anything.
+  // `clock` numbers tables that never gave a seq (store.h).
   SqliteStore(std::unique_ptr<Db> db, config::Storage options, SeqReservation seqs,
-              std::optional<Event> first_event);
+              std::optional<Event> first_event, WallClock clock);
   ~SqliteStore() override;  // commits what is still queued (best effort)
 
   void add(Reading r) override;
@@ -41,12 +42,20 @@ class SqliteStore : public Store {
 
   // Transactions this connection committed (a commit hook counts them), for tests.
   std::int64_t transactions() const { return transactions_; }
-  std::size_t queued_readings() const { return readings_.size(); }
+  std::size_t queued_readings() const override { return readings_.size(); }
+  std::size_t queued_events() const override { return events_.size(); }
   Db& db() { return *db_; }
 
  private:
   std::int64_t point_id(const Reading& r);
   void seed_sequences();
+  // The connection's prepared statements; rebuilt when the file is replaced.
+  struct Statements;
+  void attach(std::unique_ptr<Db> db);
+  // commit()'s first step: a file deleted or replaced under us is replaced by a fresh one
+  // (store/replaced_file.h). Returns false (fault_ set) when that failed.
+  bool replace_if_moved();
+  void set_fault(const std::string& message);
   std::int64_t last_seq(const char* table);
   void mark(Stmt& stmt, std::vector<std::int64_t> seqs, const char* what);
   Reading reading_from(Stmt& s, int first_col) const;
@@ -62,11 +71,9 @@ class SqliteStore : public Store {
   std::int64_t transactions_ = 0;
   std::map<std::tuple<std::string, std::string, bool>, std::int64_t, std::less<>> point_ids_;
 
-  SizeCap cap_;
-  Stmt find_point_, insert_point_, insert_reading_, insert_event_, add_dropped_;
-  Stmt mark_reading_, delete_event_;
-  Stmt unsent_readings_, unsent_events_, between_;
-  Stmt count_unsent_, oldest_unsent_, count_events_;
+  std::unique_ptr<Statements> q_;
+  WallClock clock_;
+  std::optional<StorageFault> fault_;
 };
 
 }  // namespace farmgate::store

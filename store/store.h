@@ -6,6 +6,17 @@
 // most that much is lost on power loss. Seqs are given at commit, grow strictly over the
 // gateway's whole life (restarts, and a corrupt file replaced by a fresh one, included), and
 // readings and events are numbered separately.
+//
+// Seqs never repeat (spec §7): a buffer with no record of earlier seqs (no rows, no seq mark
+// beside it: a first start, a lost state folder) starts numbering above the wall clock in
+// microseconds (Unix seconds x 10^6) when the clock is plausible (common/clock.h), so its
+// seqs exceed any an earlier, lost buffer gave. A buffer file deleted or replaced under the
+// open store is noticed at the next commit(): the store moves whatever is at the path aside,
+// makes a fresh file there, carries its unsent readings and events over (same seqs), numbers
+// on above the old seqs, and queues a `storage` fault event saying so.
+//
+// Storage faults (a failed commit, a replaced file) are also kept in stats().fault, since
+// the fault event may not reach the buffer itself (a full disk).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/event.h"
 #include "common/reading.h"
 #include "config/config.h"
@@ -30,13 +42,25 @@ struct StoredEvent {
   Event event;
 };
 
+// The storage fault in force: its text and since when (Unix ms). Cleared by a commit that
+// succeeds.
+struct StorageFault {
+  std::string message;
+  std::int64_t since_ms = 0;
+};
+
 struct BufferStats {
   std::int64_t unsent = 0;                    // readings not yet acknowledged
   std::optional<std::int64_t> oldest_unsent_ts;
   std::int64_t dropped = 0;                   // unsent readings dropped by max_size, ever
   std::int64_t unsent_events = 0;
   std::int64_t file_bytes = 0;
+  std::optional<StorageFault> fault;          // nullopt while healthy
 };
+
+// The wall clock that numbers a fresh buffer (Unix ms). Tests pass one that is not plausible
+// to get seqs from 1.
+using WallClock = std::int64_t (*)();
 
 class Store {
  public:
@@ -45,15 +69,20 @@ class Store {
   // and a `storage` fault event saying so is queued (it is the first event committed).
   // Throws std::runtime_error only when no database can be had at all (folder missing,
   // read-only, disk full).
-  static std::unique_ptr<Store> open(const config::Storage& options);
+  static std::unique_ptr<Store> open(const config::Storage& options, WallClock clock = wall_ms);
   virtual ~Store() = default;
 
   virtual void add(Reading r) = 0;
   virtual void add(Event e) = 0;
   // Commits what add() queued, then enforces max_size (dropping the oldest unsent readings,
   // counted) and prunes sent readings older than keep_sent. Returns false (and keeps the
-  // queue) when the write failed; the caller reports it as a fault and retries later.
+  // queue, and stats().fault says why) when the write failed; the caller reports it as a
+  // fault and retries later. A file deleted or replaced under the store is replaced here
+  // first (see above).
   virtual bool commit() = 0;
+  // Readings and events added but not committed yet (what a stop now would lose).
+  virtual std::size_t queued_readings() const = 0;
+  virtual std::size_t queued_events() const = 0;
 
   // Oldest first, committed only, seq > after_seq, at most `limit`.
   virtual std::vector<StoredReading> unsent_readings(std::int64_t after_seq, std::size_t limit) = 0;

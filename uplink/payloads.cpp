@@ -85,6 +85,12 @@ J buffer_json(const store::BufferStats& b) {
   J buffer = {{"unsent", b.unsent}};
   if (b.oldest_unsent_ts) buffer["oldest_unsent_ts"] = *b.oldest_unsent_ts;
   buffer["dropped"] = b.dropped;
+  // Always present, null while healthy: a platform tells "no fault" from an old gateway.
+  if (b.fault) {
+    buffer["fault"] = J{{"message", b.fault->message}, {"since", b.fault->since_ms}};
+  } else {
+    buffer["fault"] = nullptr;
+  }
   return buffer;
 }
 

@@ -40,7 +40,9 @@ struct StatusSnapshot {
 // Retained `status` on connect: {"state":"online","version":…,"started":…,"config":…}.
 std::string online_status_payload(const StatusSnapshot& s);
 // Retained `status` every status_interval: the online object plus
-// "buffer":{"unsent","oldest_unsent_ts"?,"dropped"} and "devices":{NAME:{ok,errors,last_error?}}.
+// "buffer":{"unsent","oldest_unsent_ts"?,"dropped","fault"} and
+// "devices":{NAME:{ok,errors,last_error?}}. "fault" is {"message","since"} (the storage fault
+// in force and since when, epoch ms) or null while the buffer is healthy.
 std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer);
 // The same "devices" and "buffer" figures as an object, for the `status` command's result.
 nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& buffer);

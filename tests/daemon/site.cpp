@@ -68,7 +68,8 @@ std::string Site::write_config(const GatewayOptions& o) const {
   std::ostringstream y;
   y << "gateway:\n  id: " << kGatewayId << "\n  site: \"Test pond\"\n  timezone: UTC\n"
     << "rules: [rules.yaml]\n"
-    << "storage:\n  path: " << db_path() << "\n  max_size: " << o.max_size
+    << "storage:\n  path: " << (o.storage_path.empty() ? db_path() : o.storage_path)
+    << "\n  max_size: " << o.max_size
     << "\n  commit_interval: 200ms\n  keep_sent: 7d\n";
   if (o.uplink)
     y << "uplink:\n  url: mqtt://127.0.0.1:" << broker_->port()
@@ -121,6 +122,10 @@ std::string integrity_check(const std::string& db_path) {
 
 std::int64_t max_reading_seq(const std::string& db_path) {
   return Db(db_path).number("SELECT coalesce(max(seq), 0) FROM readings");
+}
+
+std::int64_t first_reading_seq(const std::string& db_path) {
+  return Db(db_path, SQLITE_OPEN_READONLY).number("SELECT coalesce(min(seq), 0) FROM readings");
 }
 
 std::int64_t unsent_readings(const std::string& db_path, std::int64_t up_to) {

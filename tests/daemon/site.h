@@ -36,6 +36,7 @@ struct GatewayOptions {
   std::string rules_yaml;              // content of rules.yaml (empty: no rules)
   std::string extra_points;            // more lines under pond1_do's points (6 spaces indent)
   std::string extra_devices;           // more entries under devices: (2 spaces indent)
+  std::string storage_path;            // storage.path; empty: db_path()
 };
 
 class Site {
@@ -72,6 +73,8 @@ int terminate(Process& daemon);
 // The buffer's facts, read with the SQLite API while no daemon runs.
 std::string integrity_check(const std::string& db_path);  // "ok" when healthy
 std::int64_t max_reading_seq(const std::string& db_path);  // 0 when none
+// The lowest seq still in the buffer (a fresh buffer numbers above the wall clock, spec §7).
+std::int64_t first_reading_seq(const std::string& db_path);
 // Unsent readings with seq <= up_to.
 std::int64_t unsent_readings(const std::string& db_path, std::int64_t up_to);
 // Seqs of the readings recorded with from_ms <= ts_ms < to_ms.

@@ -229,7 +229,13 @@ TEST_CASE("docs: the schemas reject payloads that drift from the contract") {
   TempDir dir("farmgate-docs");
   const std::string good = R"({"gateway":"gw","readings":[{"seq":1,"point":"a.b","ts":1764320400123,"value":5,"unit":"mg/L","quality":"good"}]})";
   std::string out;
-  REQUIRE(validate(write_jsonl(dir, "good.jsonl", {{"telemetry", "valid", good}}), &out) == 0);
+  // A storage fault in force (spec §7), as status shows it while the disk is full.
+  const std::string faulty = R"({"state":"online","version":"0.1","started":1,"config":")" +
+                             std::string(64, 'a') +
+                             R"(","buffer":{"unsent":3,"dropped":0,"fault":{"message":"cannot write the buffer /b.db: database or disk is full","since":1764320400123}},"devices":{}})";
+  REQUIRE(validate(write_jsonl(dir, "good.jsonl",
+                               {{"telemetry", "valid", good}, {"status", "valid", faulty}}),
+                   &out) == 0);
 
   // Each is a real payload with one thing wrong, claimed valid: each must be reported.
   const std::vector<Entry> drifted = {
@@ -238,6 +244,7 @@ TEST_CASE("docs: the schemas reject payloads that drift from the contract") {
       {"event", "valid", R"({"seq":3,"ts":1,"type":"actuator","point":"a.b","value":true,"reason":"because"})"},
       {"event", "valid", R"({"seq":4,"ts":1,"type":"fault","source":"weather","message":"x"})"},
       {"status", "valid", R"({"state":"online","version":"0.1","started":1,"config":"abc"})"},
+      {"status", "valid", R"({"state":"online","version":"0.1","started":1,"config":")" + std::string(64, 'a') + R"(","buffer":{"unsent":3,"dropped":0,"fault":{"message":"full"}},"devices":{}})"},
       {"cmd", "valid", R"({"id":"c-1","op":"set","point":"a.b","value":true})"},
       {"cmd-result", "valid", R"({"id":"c-1","ok":true,"error":"x"})"},
   };

@@ -14,6 +14,12 @@ config::Storage storage_in(const TempDir& dir, std::uint64_t max_size) {
   return s;
 }
 
+std::int64_t unset_clock() { return 0; }
+
+std::unique_ptr<store::Store> open_store(const config::Storage& options) {
+  return store::Store::open(options, unset_clock);
+}
+
 Reading reading_no(std::int64_t i) {
   Reading r;
   r.point = "pond1_do.do";

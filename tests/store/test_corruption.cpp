@@ -29,12 +29,12 @@ std::vector<std::string> moved_aside(const TempDir& dir, bool with_wal = false) 
 
 // A real buffer holding readings 1..n, closed cleanly.
 void make_buffer(const config::Storage& opts, std::int64_t n) {
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   for (std::int64_t i = 1; i <= n; i += 1000) test::add_and_commit(*s, i, std::min(n, i + 999));
 }
 
 void check_replaced(const TempDir& dir, const config::Storage& opts, std::int64_t old_last) {
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   auto aside = moved_aside(dir);
   REQUIRE(aside.size() == 1);
   CHECK(std::regex_match(aside[0], std::regex(R"(buffer\.db\.corrupt-\d{8}T\d{6}Z)")));
@@ -78,7 +78,7 @@ TEST_CASE("the -wal and -shm of a corrupt buffer move aside with it", "[store]")
   dir.write("buffer.db", std::string(8192, '\x17'));  // a page or more: SQLite keeps the wal
   dir.write("buffer.db-wal", "stale wal");
   dir.write("buffer.db-shm", "stale shm");
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   auto aside = moved_aside(dir, true);
   REQUIRE(aside.size() == 3);
   CHECK(aside[1] == aside[0] + "-shm");
@@ -95,7 +95,7 @@ TEST_CASE("a buffer written by a newer farmgate is moved aside, not used", "[sto
     db.exec("PRAGMA user_version = 999");
   }
   check_replaced(dir, opts, 3);
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   CHECK(s->unsent_events(0, 10)[0].event.fields["message"].get<std::string>().find("newer") !=
         std::string::npos);
 }

@@ -21,7 +21,7 @@ constexpr int kPerCommit = 7;  // readings per commit, with one event
 // Child: commits forever, writing one byte to `fd` after each commit() that returned true.
 [[noreturn]] void commit_forever(const config::Storage& opts, int fd) {
   try {
-    auto s = store::Store::open(opts);
+    auto s = test::open_store(opts);
     for (std::int64_t i = 0;; ++i) {
       for (int k = 0; k < kPerCommit; ++k) s->add(test::reading_no(i));
       s->add(config_event(test::kT0, true, "tick"));
@@ -72,7 +72,7 @@ TEST_CASE("commits survive kill -9 at a random moment, whole and without holes",
   std::int64_t acked_total = 0;
   for (int round = 0; round < 4; ++round) {
     acked_total += run_and_kill(opts, rng);
-    auto s = store::Store::open(opts);
+    auto s = test::open_store(opts);
     auto& sq = dynamic_cast<store::SqliteStore&>(*s);
     CHECK(sq.db().query_text("PRAGMA integrity_check").value_or("") == "ok");
     auto readings = s->unsent_readings(0, 1000000);
@@ -88,7 +88,7 @@ TEST_CASE("commits survive kill -9 at a random moment, whole and without holes",
       REQUIRE(events[i].seq == static_cast<std::int64_t>(i) + 1);
     acked_total = n / kPerCommit;  // the next round's child continues from here
   }
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   const auto n = static_cast<std::int64_t>(s->unsent_readings(0, 1000000).size());
   test::add_and_commit(*s, 1, 1);
   CHECK(s->unsent_readings(n, 10).at(0).seq == n + 1);

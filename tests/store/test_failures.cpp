@@ -19,7 +19,7 @@ namespace {
 
 std::string open_error(const config::Storage& opts) {
   try {
-    store::Store::open(opts);
+    test::open_store(opts);
   } catch (const std::runtime_error& e) {
     return e.what();
   }
@@ -64,7 +64,7 @@ TEST_CASE("a path that is a folder is an error, not a corrupt file to move aside
 
 TEST_CASE("commit returns false when the disk refuses the write, and keeps the queue", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   auto& sq = dynamic_cast<store::SqliteStore&>(*s);
   test::add_and_commit(*s, 1, 10);
   {
@@ -88,11 +88,38 @@ TEST_CASE("commit returns false and keeps the queue when the seq mark cannot be 
   TempDir dir;
   auto opts = test::storage_in(dir);
   fs::create_directory(opts.path + ".seq.tmp");  // the mark's temp file cannot be created
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   s->add(test::reading_no(1));
   CHECK_FALSE(s->commit());
   CHECK(s->stats().unsent == 0);
   fs::remove(opts.path + ".seq.tmp");
   REQUIRE(s->commit());
   CHECK(test::seqs_of(s->unsent_readings(0, 10)) == std::vector<std::int64_t>{1});
+}
+
+TEST_CASE("a failed commit is a fault in stats() with its reason and since when, until a commit "
+          "succeeds",
+          "[store]") {
+  TempDir dir;
+  auto s = test::open_store(test::storage_in(dir));
+  test::add_and_commit(*s, 1, 10);
+  CHECK(s->stats().fault == std::nullopt);
+  std::int64_t since = 0;
+  {
+    FileSizeLimit limit(256 * 1024);
+    for (int i = 11; i <= 20000; ++i) s->add(test::reading_no(i));
+    CHECK_FALSE(s->commit());
+    auto fault = s->stats().fault;
+    REQUIRE(fault);
+    CHECK(fault->message.find("cannot write the buffer " + test::storage_in(dir).path) == 0);
+    since = fault->since_ms;
+    CHECK(since > 0);
+    CHECK_FALSE(s->commit());
+    REQUIRE(s->stats().fault);
+    CHECK(s->stats().fault->since_ms == since);  // one streak, one start
+    CHECK(s->queued_readings() == 19990);        // what a stop now would lose
+  }
+  REQUIRE(s->commit());
+  CHECK(s->stats().fault == std::nullopt);
+  CHECK(s->queued_readings() == 0);
 }

@@ -30,7 +30,7 @@ TEST_CASE("a schema 1 buffer is migrated in place: readings, sent marks and seqs
               (i <= 4 ? "1" : "0") + ")");
     }
   }
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   CHECK(test::query(opts.path, "PRAGMA user_version") ==
         std::to_string(store::latest_schema_version()));
   CHECK(test::query(opts.path, "SELECT count(*) FROM sqlite_master WHERE name = "

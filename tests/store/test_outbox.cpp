@@ -15,7 +15,7 @@ store::SqliteStore& sqlite_of(store::Store& s) { return dynamic_cast<store::Sqli
 TEST_CASE("nothing added is visible before commit, everything after", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   for (int i = 1; i <= 50; ++i) s->add(test::reading_no(i));
   s->add(config_event(test::kT0, true, "a"));
   CHECK(s->unsent_readings(0, 100).empty());
@@ -30,7 +30,7 @@ TEST_CASE("nothing added is visible before commit, everything after", "[store]")
 
 TEST_CASE("one commit writes the whole queue in one transaction", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   auto& sq = sqlite_of(*s);
   for (int i = 1; i <= 1000; ++i) s->add(test::reading_no(i));
   for (int i = 0; i < 5; ++i) s->add(config_event(test::kT0, true, "e"));
@@ -43,7 +43,7 @@ TEST_CASE("one commit writes the whole queue in one transaction", "[store]") {
 
 TEST_CASE("a reading keeps every field through the buffer", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   Reading good = test::reading_no(1);
   Reading flag;
   flag.point = "pond1_relay.aerator";
@@ -81,7 +81,7 @@ TEST_CASE("a reading keeps every field through the buffer", "[store]") {
 
 TEST_CASE("marked readings leave the unsent set, and the rest stay oldest first", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   test::add_and_commit(*s, 1, 6);
   s->mark_readings_sent({1, 2, 4});
   CHECK(test::seqs_of(s->unsent_readings(0, 100)) == std::vector<std::int64_t>{3, 5, 6});
@@ -96,7 +96,7 @@ TEST_CASE("marked readings leave the unsent set, and the rest stay oldest first"
 
 TEST_CASE("after_seq and limit page through the outbox", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   test::add_and_commit(*s, 1, 10);
   CHECK(test::seqs_of(s->unsent_readings(0, 4)) == std::vector<std::int64_t>{1, 2, 3, 4});
   CHECK(test::seqs_of(s->unsent_readings(4, 4)) == std::vector<std::int64_t>{5, 6, 7, 8});
@@ -109,7 +109,7 @@ TEST_CASE("after_seq and limit page through the outbox", "[store]") {
 
 TEST_CASE("marked events leave the buffer and stats count the rest", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   for (int i = 0; i < 3; ++i) s->add(fault_event(test::kT0 + i, "bus", "down", "", "rs485-1"));
   REQUIRE(s->commit());
   CHECK(s->stats().unsent_events == 3);
@@ -123,7 +123,7 @@ TEST_CASE("marked events leave the buffer and stats count the rest", "[store]") 
 
 TEST_CASE("readings_between returns sent and unsent readings in ts order", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   s->add(test::reading_no(5));
   s->add(test::reading_no(1));
   s->add(test::reading_no(3));
@@ -141,7 +141,7 @@ TEST_CASE("sent readings older than keep_sent are pruned at commit, unsent ones 
   TempDir dir;
   auto opts = test::storage_in(dir);
   opts.keep_sent = Duration(3600 * 1000);
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   const std::int64_t now = wall_ms();
   for (std::int64_t age_h : {5, 4, 3, 0}) {  // seqs 1..4
     Reading r = test::reading_no(1);
@@ -159,7 +159,7 @@ TEST_CASE("sent readings older than keep_sent are pruned at commit, unsent ones 
 
 TEST_CASE("the in-memory queue is capped and its overflow counted as dropped", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   const auto n = static_cast<std::int64_t>(store::kMaxQueuedReadings);
   for (std::int64_t i = 1; i <= n + 10; ++i) s->add(test::reading_no(i));
   CHECK(sqlite_of(*s).queued_readings() == store::kMaxQueuedReadings);
@@ -176,11 +176,11 @@ TEST_CASE("closing the store commits what is still queued", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
   {
-    auto s = store::Store::open(opts);
+    auto s = test::open_store(opts);
     s->add(test::reading_no(1));
     s->add(config_event(test::kT0, true, "bye"));
   }
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   CHECK(s->unsent_readings(0, 10).size() == 1);
   CHECK(s->unsent_events(0, 10).size() == 1);
 }
@@ -188,7 +188,7 @@ TEST_CASE("closing the store commits what is still queued", "[store]") {
 TEST_CASE("an event with invalid UTF-8 is stored, not a reason for every commit to fail",
           "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   s->add(fault_event(test::kT0, "device", std::string("CRC \xff\xfe garbage"), "pond1_do"));
   REQUIRE(s->commit());
   auto events = s->unsent_events(0, 10);

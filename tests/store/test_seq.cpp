@@ -11,7 +11,7 @@ using farmgate::test::TempDir;
 
 TEST_CASE("readings and events are numbered separately, from 1, in commit order", "[store]") {
   TempDir dir;
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   s->add(test::reading_no(1));
   s->add(fault_event(test::kT0, "bus", "x"));
   s->add(test::reading_no(2));
@@ -28,12 +28,12 @@ TEST_CASE("readings and events are numbered separately, from 1, in commit order"
 TEST_CASE("seqs continue after close and reopen", "[store]") {
   TempDir dir;
   {
-    auto s = store::Store::open(test::storage_in(dir));
+    auto s = test::open_store(test::storage_in(dir));
     test::add_and_commit(*s, 1, 5);
     s->add(config_event(test::kT0, true, "a"));
     REQUIRE(s->commit());
   }
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   test::add_and_commit(*s, 6, 7);
   s->add(config_event(test::kT0, true, "b"));
   REQUIRE(s->commit());
@@ -44,14 +44,14 @@ TEST_CASE("seqs continue after close and reopen", "[store]") {
 TEST_CASE("a seq whose row was deleted is never given again, across restarts", "[store]") {
   TempDir dir;
   {
-    auto s = store::Store::open(test::storage_in(dir));
+    auto s = test::open_store(test::storage_in(dir));
     s->add(config_event(test::kT0, true, "a"));
     s->add(config_event(test::kT0, true, "b"));
     REQUIRE(s->commit());
     s->mark_events_sent({1, 2});  // acknowledged events are deleted
     REQUIRE(s->unsent_events(0, 10).empty());
   }
-  auto s = store::Store::open(test::storage_in(dir));
+  auto s = test::open_store(test::storage_in(dir));
   s->add(config_event(test::kT0, true, "c"));
   REQUIRE(s->commit());
   CHECK(test::seqs_of(s->unsent_events(0, 10)) == std::vector<std::int64_t>{3});
@@ -60,7 +60,7 @@ TEST_CASE("a seq whose row was deleted is never given again, across restarts", "
 TEST_CASE("the seq mark file reserves a block ahead and is rewritten only past it", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   test::add_and_commit(*s, 1, 10);
   CHECK(store::SeqReservation(opts.path + ".seq").mark() == 10 + store::kSeqBlock);
   test::add_and_commit(*s, 11, 20);  // inside the block: the mark stays
@@ -71,11 +71,11 @@ TEST_CASE("a lost seq mark file does not reset seqs while the database is health
   TempDir dir;
   auto opts = test::storage_in(dir);
   {
-    auto s = store::Store::open(opts);
+    auto s = test::open_store(opts);
     test::add_and_commit(*s, 1, 3);
   }
   std::filesystem::remove(opts.path + ".seq");
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   test::add_and_commit(*s, 4, 4);
   CHECK(test::seqs_of(s->unsent_readings(0, 10)) == std::vector<std::int64_t>{1, 2, 3, 4});
   CHECK(store::SeqReservation(opts.path + ".seq").mark() == 4 + store::kSeqBlock);
@@ -85,7 +85,7 @@ TEST_CASE("a fresh database starts above the reserved mark for readings and even
   TempDir dir;
   auto opts = test::storage_in(dir);
   dir.write("buffer.db.seq", "5000\n");  // a mark left by an earlier file
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   test::add_and_commit(*s, 1, 1);
   s->add(config_event(test::kT0, true, "a"));
   REQUIRE(s->commit());

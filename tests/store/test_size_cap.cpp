@@ -22,7 +22,7 @@ std::int64_t main_file_bytes(const std::string& path) {
 TEST_CASE("bytes per reading on disk (documented in store/README.md)", "[store]") {
   TempDir dir;
   auto opts = test::storage_in(dir);
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   auto& sq = dynamic_cast<store::SqliteStore&>(*s);
   store::SizeCap cap(sq.db());
   const std::int64_t empty = cap.used_bytes();
@@ -52,7 +52,7 @@ TEST_CASE("past max_size sent readings go first, then the oldest unsent, and eve
   const std::int64_t total = 60000;
   std::int64_t file_at_cap = 0;
   {
-    auto s = store::Store::open(opts);
+    auto s = test::open_store(opts);
     test::add_and_commit(*s, 1, 1000);
     std::vector<std::int64_t> first;
     for (std::int64_t i = 1; i <= 1000; ++i) first.push_back(i);
@@ -78,7 +78,7 @@ TEST_CASE("past max_size sent readings go first, then the oldest unsent, and eve
     CHECK(file_end <= static_cast<std::int64_t>(max) + 64 * 1024);
     CHECK(file_end <= file_at_cap + 16 * 1024);
   }
-  auto s = store::Store::open(opts);
+  auto s = test::open_store(opts);
   CHECK(s->stats().dropped == (total - 1000) - s->stats().unsent);  // persisted
   CHECK(s->stats().dropped > 0);
 }

@@ -150,20 +150,34 @@ TEST_CASE("status payloads: online, periodic with buffer and devices, offline", 
   CHECK(
       periodic_status_payload(s, b) ==
       R"({"state":"online","version":"0.1.0","started":1764320000000,"config":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",)"
-      R"("buffer":{"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7},)"
+      R"("buffer":{"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7,"fault":null},)"
       R"("devices":{"pond1_do":{"ok":120,"errors":2,"last_error":"timeout"},"pond1_relay":{"ok":60,"errors":0}}})");
   SECTION("an empty buffer has no oldest_unsent_ts") {
     store::BufferStats empty;
-    CHECK(periodic_status_payload(s, empty).find(R"("buffer":{"unsent":0,"dropped":0})") !=
+    CHECK(periodic_status_payload(s, empty).find(R"("buffer":{"unsent":0,"dropped":0,"fault":null})") !=
           std::string::npos);
   }
   SECTION("the status command's result carries the same figures") {
     nlohmann::json f = status_figures(s, b);
     CHECK(f["buffer"] == nlohmann::json::parse(
-                             R"({"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7})"));
+                             R"({"unsent":42,"oldest_unsent_ts":1764320400123,"dropped":7,"fault":null})"));
     CHECK(f["devices"] == nlohmann::json::parse(
                               R"({"pond1_do":{"ok":120,"errors":2,"last_error":"timeout"},)"
                               R"("pond1_relay":{"ok":60,"errors":0}})"));
   }
   CHECK(offline_status_payload() == R"({"state":"offline"})");
+}
+
+TEST_CASE("a storage fault shows in status as buffer.fault with its text and since when",
+          "[payloads]") {
+  StatusSnapshot s;
+  s.version = "0.1.0";
+  s.config_sha256 = std::string(64, 'a');
+  store::BufferStats b;
+  b.fault = store::StorageFault{"cannot write the buffer /x/buffer.db: database or disk is full",
+                                1764320400123};
+  CHECK(periodic_status_payload(s, b).find(
+            R"("fault":{"message":"cannot write the buffer /x/buffer.db: database or disk is full","since":1764320400123})") !=
+        std::string::npos);
+  CHECK(status_figures(s, b)["buffer"]["fault"]["since"] == 1764320400123);
 }
