@@ -25,7 +25,7 @@ std::vector<json> level_faults(const Probe& probe) {
 
 }  // namespace
 
-TEST_CASE("a set the register cannot hold is refused with its range; one between steps is "
+TEST_CASE("a set the register cannot hold is refused with its range, one between steps is "
           "rounded and sticks",
           "[daemon][control][write_range]") {
   Site site;
