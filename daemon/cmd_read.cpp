@@ -3,6 +3,7 @@
 
 #include "daemon/commands.h"
 #include "daemon/format.h"
+#include "daemon/ownership.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/oneshot.h"
 
@@ -12,6 +13,11 @@ int cmd_read(const std::string& config_path, const std::vector<std::string>& poi
   auto config = load_config_or_report(config_path);
   if (!config) return kUsageError;
   if (!check_point_ids(*config, points, false, std::cerr)) return kUsageError;
+  // A running gateway owns the port: frames of a second master would interleave with its own.
+  if (auto busy = busy_port(*config, buses_of(*config, points))) {
+    std::cerr << "error: " << *busy << "\n";
+    return kRuntimeFailure;
+  }
 
   int failed = 0;
   for (const Reading& r : modbus::read_points(*config, points)) {

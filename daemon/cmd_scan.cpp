@@ -5,6 +5,7 @@
 #include "config/suggest.h"
 #include "config/units.h"
 #include "daemon/commands.h"
+#include "daemon/ownership.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/oneshot.h"
 
@@ -63,6 +64,11 @@ int cmd_scan(const std::string& config_path, const std::string& bus, const std::
     std::cerr << "error: no bus named '" << bus << "' in " << config_path
               << config::did_you_mean(bus, names) << "; buses: " << bus_names(*config) << "\n";
     return kUsageError;
+  }
+  // A running gateway owns the port: probes of a second master would collide with its polls.
+  if (auto busy = busy_port(*config, {bus})) {
+    std::cerr << "error: " << *busy << "\n";
+    return kRuntimeFailure;
   }
   std::cerr << "scanning " << bus << " for " << ids.size() << " unit id"
             << (ids.size() == 1 ? "" : "s") << " (up to " << config::format_duration(b->timeout)

@@ -3,6 +3,7 @@
 
 #include "daemon/commands.h"
 #include "daemon/format.h"
+#include "daemon/ownership.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/codec.h"
 #include "drivers/modbus/oneshot.h"
@@ -13,6 +14,11 @@ int cmd_write(const std::string& config_path, const std::string& point, const st
   auto config = load_config_or_report(config_path);
   if (!config) return kUsageError;
   if (!check_point_ids(*config, {point}, true, std::cerr)) return kUsageError;
+  // A running gateway owns the port: frames of a second master would interleave with its own.
+  if (auto busy = busy_port(*config, buses_of(*config, {point}))) {
+    std::cerr << "error: " << *busy << "\n";
+    return kRuntimeFailure;
+  }
 
   const config::Point* p = config->find_point(point);
   const bool boolean = p->type == config::ValueType::boolean;
@@ -23,7 +29,7 @@ int cmd_write(const std::string& config_path, const std::string& point, const st
     return kUsageError;
   }
   // A number the register cannot hold is the technician's mistake, found before any I/O.
-  const modbus::Encoded encoded = modbus::encode(*p, v);
+  const modbus::PlannedWrite encoded = modbus::plan_write(*p, v);
   if (!encoded.ok) {
     const std::string prefix = point + ": ";
     const std::string why = encoded.error.rfind(prefix, 0) == 0
@@ -32,7 +38,11 @@ int cmd_write(const std::string& config_path, const std::string& point, const st
     std::cerr << "error: '" << value << "' is not a value for " << point << ": " << why << "\n";
     return kUsageError;
   }
-  modbus::WriteResult result = modbus::write_point(*config, point, v);
+  // Between two steps of the register: the nearest step is written, and said so.
+  if (encoded.rounded)
+    std::cerr << "note: " << format_number(v) << " rounded to " << format_number(encoded.value)
+              << ", the nearest value " << point << " can hold\n";
+  modbus::WriteResult result = modbus::write_point(*config, point, encoded.value);
   if (!result.ok) {
     // The driver's text already names the point ("P: write failed: ...").
     const bool named = result.error.rfind(point + ": ", 0) == 0;

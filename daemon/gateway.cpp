@@ -1,5 +1,6 @@
 #include "daemon/gateway.h"
 
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -10,7 +11,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/format.h"
+#include "daemon/ownership.h"
 #include "daemon/systemd_notify.h"
+#include "drivers/modbus/codec.h"
 
 namespace farmgate::daemon {
 namespace {
@@ -128,6 +131,8 @@ Gateway::Gateway(boost::asio::io_context& io, std::string config_path, Setup set
 Gateway::~Gateway() { stop_parts(); }
 
 void Gateway::start() {
+  buffer_lock_ = claim_buffer(*setup_.config);
+  check_serial_ports(*setup_.config);
   store_ = store::Store::open(setup_.config->storage);
   start_parts();
   arm(commit_timer_, setup_.config->storage.commit_interval, &Gateway::commit);
@@ -263,10 +268,14 @@ void Gateway::execute(const rules::Write& w) {
   if (!bus) return;
   // The result goes to the engine running when it comes: after a reload that is the new one,
   // which took over this write's retry state (a write cut off by a bus restart is retried).
-  bus->write(w.point, w.value, [this, point = w.point](modbus::WriteResult result) {
+  bus->write(w.point, w.value, [this, point = w.point, value = w.value](modbus::WriteResult result) {
     if (stopping_ || !engine_) return;
     std::optional<double> readback;
     if (result.readback && result.readback->value) readback = *result.readback->value;
+    // Compared at the register's resolution: 12.7 read back as 13 from a register of step 1
+    // is what was asked, not a mismatch to retry forever.
+    const config::Point* p = setup_.config->find_point(point);
+    if (readback && p && modbus::same_at_resolution(*p, *readback, value)) readback = value;
     if (!result.ok) log::warning("write ", point, ": ", result.error);
     for (auto& e : engine_->on_write_result(point, result.ok, readback,
                                             std::chrono::steady_clock::now(), wall_ms()))
@@ -302,8 +311,22 @@ void Gateway::handle_command(const uplink::Command& c, uplink::Uplink::Reply rep
   const auto now = std::chrono::steady_clock::now();
   switch (c.op) {
     case uplink::Op::set: {
-      rules::CommandResult r = engine_->set_override(c.point, c.value, c.hold, c.id, now);
-      reply(uplink::Outcome{r.ok, r.error, nullptr});
+      // What the register can hold decides: refused with its range, or rounded to its step
+      // (the result says what will be written) so that the read-back can match.
+      const config::Point* p = setup_.config->find_point(c.point);
+      const modbus::PlannedWrite plan =
+          p ? modbus::plan_write(*p, c.value) : modbus::PlannedWrite{true, "", c.value, false};
+      if (!plan.ok) return reply(uplink::Outcome{false, plan.error, nullptr});
+      rules::CommandResult r = engine_->set_override(c.point, plan.value, c.hold, c.id, now);
+      nlohmann::json extra = nullptr;
+      if (r.ok && plan.rounded) {
+        // 13, not 13.0: a step of an integer register is usually a whole number.
+        const bool whole = std::floor(plan.value) == plan.value && std::fabs(plan.value) < 1e15;
+        extra = {{"value", whole ? nlohmann::json(static_cast<std::int64_t>(plan.value))
+                                 : nlohmann::json(plan.value)},
+                 {"rounded_from", c.value}};
+      }
+      reply(uplink::Outcome{r.ok, r.error, extra});
       tick();
       return;
     }

@@ -31,6 +31,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/file_lock.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/bus_owner.h"
 #include "rules/engine.h"
@@ -45,7 +46,9 @@ class Gateway {
   Gateway(boost::asio::io_context& io, std::string config_path, Setup setup);
   ~Gateway();
 
-  // Opens the buffer (throws std::runtime_error when no buffer can be had), starts the buses,
+  // Claims the buffer and the serial ports (ownership.h; throws std::runtime_error naming
+  // the holder when another process has one), opens the buffer (throws std::runtime_error
+  // when no buffer can be had), starts the buses,
   // the uplink, the timers and the signal handlers.
   void start();
   // Stops polling, commits the buffer, disconnects cleanly; the loop then runs out. What
@@ -80,6 +83,7 @@ class Gateway {
   const std::string config_path_;
   Setup setup_;
   const std::int64_t started_ms_;
+  LockFile buffer_lock_;                   // ownership.h: one gateway per buffer
   std::unique_ptr<store::Store> store_;
   struct BusSlot {
     std::unique_ptr<modbus::BusOwner> owner;

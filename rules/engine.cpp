@@ -122,11 +122,16 @@ void Engine::run_at_rule(const Rule& r, RuleRun& run, const EvalContext& ctx, St
     if (now >= *run.pulse_end) run.active = false;
     else if (r.unless && !r.unless->eval(ctx).is_false()) run.active = false;
   }
+  // `minute` and `last_minute_` count UTC minutes: local time repeats an hour when DST ends
+  // and skips one when it starts, and each local time of day must fire exactly once.
   if (!minute || !last_minute_ || *minute <= *last_minute_ || *minute - *last_minute_ > 10) return;
   std::optional<int> due;
-  for (std::int64_t m = *last_minute_ + 1; m <= *minute; ++m) {
-    int mod = static_cast<int>(((m % 1440) + 1440) % 1440);
-    if (std::count(r.at.begin(), r.at.end(), mod)) due = mod;
+  for (std::int64_t u = *last_minute_ + 1; u <= *minute; ++u) {
+    const TimeZone::Span span = options_.timezone.local_minutes_starting(u);
+    for (std::int64_t m = span.first; m <= span.last; ++m) {
+      int mod = static_cast<int>(((m % 1440) + 1440) % 1440);
+      if (std::count(r.at.begin(), r.at.end(), mod)) due = mod;
+    }
   }
   if (!due || run.active) return;
   Value u = r.unless ? r.unless->eval(ctx) : Value::boolean(false);
@@ -204,7 +209,7 @@ Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
   std::optional<std::int64_t> minute;
   std::optional<int> minute_of_day;
   if (wall_clock_plausible(wall_ms)) {
-    minute = options_.timezone.local_minutes(wall_ms);
+    minute = wall_ms / 60000;  // plausible: positive
     minute_of_day = options_.timezone.minute_of_day(wall_ms);
     clock_reported_ = false;
   } else if (uses_time_ && !clock_reported_) {

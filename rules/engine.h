@@ -21,7 +21,9 @@
 //    history it could not have had since start: the actuator keeps its state. `time between` with
 //    an implausible wall clock counts as not firing.
 //  - an `at` rule pulses for `for` at each listed local time the wall clock passes (steps of at
-//    most 10 minutes count; a bigger jump, like the first NTP sync, fires nothing). The pulse is
+//    most 10 minutes count; a bigger jump, like the first NTP sync, fires nothing). A local
+//    time that occurs twice (DST ends) fires at its first occurrence only; one that does not
+//    occur (DST starts) fires at the first minute after the gap (TimeZone::local_minutes_starting). The pulse is
 //    skipped while `unless` is true, and ends early if `unless` becomes true. If `unless`
 //    cannot be evaluated at pulse time the pulse is skipped (not feeding is the safe side) and
 //    an `actuator` fault event says so; during a pulse an unknown `unless` also ends it.
@@ -139,7 +141,7 @@ class Engine {
   std::map<std::string, Failsafe> failsafe_;
   std::map<std::string, Override> overrides_;
   std::map<std::string, WriteState> writes_;
-  std::optional<std::int64_t> last_minute_;   // local minutes at the previous plausible tick
+  std::optional<std::int64_t> last_minute_;   // UTC minutes (epoch) at the previous plausible tick
   bool clock_reported_ = false;
   bool uses_time_ = false;
   std::vector<Event> carried_events_;  // from import_state; stamped and sent by the next tick

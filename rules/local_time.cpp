@@ -78,6 +78,23 @@ std::int64_t TimeZone::local_minutes(std::int64_t wall_ms) const {
   return local >= 0 ? local / 60 : (local - 59) / 60;
 }
 
+TimeZone::Span TimeZone::local_minutes_starting(std::int64_t utc_minute) const {
+  const std::int64_t now = local_minutes(utc_minute * 60000);
+  const std::int64_t before = local_minutes((utc_minute - 1) * 60000);
+  if (now <= before) return {};  // the clock went back at this minute
+  const std::int64_t s = utc_minute * 60;
+  auto it = std::upper_bound(transitions_.begin(), transitions_.end(), s);
+  if (it != transitions_.begin()) {
+    const auto i = static_cast<size_t>(it - transitions_.begin()) - 1;
+    const int from = i == 0 ? initial_offset_ : offsets_[i - 1];
+    const int to = offsets_[i];
+    // Less time has passed since the clock went back than it went back by: this local
+    // time has been seen already, before the transition.
+    if (from > to && s - transitions_[i] < from - to) return {};
+  }
+  return {before + 1, now};
+}
+
 int TimeZone::minute_of_day(std::int64_t wall_ms) const {
   std::int64_t m = local_minutes(wall_ms) % 1440;
   return static_cast<int>(m < 0 ? m + 1440 : m);

@@ -27,6 +27,19 @@ class TimeZone {
   // Minute of the local day, 0..1439.
   int minute_of_day(std::int64_t wall_ms) const;
 
+  // The local minutes (as local_minutes counts them) that begin during the UTC minute
+  // `utc_minute` (epoch seconds / 60), for schedules that must fire once per local time:
+  //  - usually exactly one;
+  //  - none while a repeated hour passes for the second time (DST ends: 02:00-02:59 in
+  //    Europe/Berlin occur twice; only the first pass counts);
+  //  - at the end of a gap (DST starts: 02:00-02:59 do not occur), the skipped minutes
+  //    together with the first minute after the gap, so a time in the gap happens at 03:00.
+  struct Span {
+    std::int64_t first = 1, last = 0;  // inclusive; first > last = none
+    bool empty() const { return first > last; }
+  };
+  Span local_minutes_starting(std::int64_t utc_minute) const;
+
  private:
   std::vector<std::int64_t> transitions_;  // epoch seconds, ascending
   std::vector<int> offsets_;               // UTC offset from each transition on

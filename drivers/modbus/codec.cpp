@@ -78,6 +78,30 @@ Range integer_range(ValueType t) {
   }
 }
 
+// "uint16 at scale 0.1 holds [0, 6553.5] in steps of 0.1": what a technician can write.
+std::string holds(const config::Point& p) {
+  double lo, hi;
+  if (p.type == ValueType::float32) {
+    lo = -FLT_MAX;
+    hi = FLT_MAX;
+  } else if (p.type == ValueType::float64) {
+    lo = -DBL_MAX;
+    hi = DBL_MAX;
+  } else {
+    const Range r = integer_range(p.type);
+    lo = r.lo;
+    hi = r.hi_exclusive ? r.hi - 1 : r.hi;  // rounds to the power of two: near enough to show
+  }
+  double a = lo * p.scale + p.offset, b = hi * p.scale + p.offset;
+  if (a > b) std::swap(a, b);
+  std::string s = std::string(config::to_string(p.type));
+  if (p.scale != 1 || p.offset != 0) s += " with scale " + fmt(p.scale) + ", offset " + fmt(p.offset);
+  s += " holds [" + fmt(a) + ", " + fmt(b) + "]";
+  if (p.type != ValueType::float32 && p.type != ValueType::float64)
+    s += " in steps of " + fmt(std::fabs(p.scale));
+  return s;
+}
+
 }  // namespace
 
 double decode_raw(ValueType type, config::ByteOrder order, const std::uint16_t* regs) {
@@ -138,21 +162,19 @@ Encoded encode(const config::Point& point, double value) {
   const int n = config::register_count(point.type);
   std::uint64_t bits = 0;
   if (point.type == ValueType::float32) {
-    if (!(std::fabs(raw) <= FLT_MAX)) return fail(fmt(value) + " is out of range for float32");
+    if (!(std::fabs(raw) <= FLT_MAX)) return fail(fmt(value) + " is out of range: " + holds(point));
     const float f = static_cast<float>(raw);
     std::uint32_t b32;
     std::memcpy(&b32, &f, sizeof b32);
     bits = b32;
   } else if (point.type == ValueType::float64) {
-    if (!std::isfinite(raw)) return fail(fmt(value) + " is out of range for float64");
+    if (!std::isfinite(raw)) return fail(fmt(value) + " is out of range: " + holds(point));
     std::memcpy(&bits, &raw, sizeof bits);
   } else {
     const double r = std::round(raw);
     const Range range = integer_range(point.type);
     const bool above = range.hi_exclusive ? r >= range.hi : r > range.hi;
-    if (r < range.lo || above)
-      return fail(fmt(value) + " is out of range for " + config::to_string(point.type) +
-                  " (raw " + fmt(r) + ")");
+    if (r < range.lo || above) return fail(fmt(value) + " is out of range: " + holds(point));
     if (point.type == ValueType::uint64)
       bits = static_cast<std::uint64_t>(r);
     else  // two's complement of the signed value, truncated to the type's width below
@@ -162,6 +184,38 @@ Encoded encode(const config::Point& point, double value) {
   e.values = bytes_to_registers(bytes, point.order);
   e.ok = true;
   return e;
+}
+
+}  // namespace farmgate::modbus
+
+namespace farmgate::modbus {
+
+PlannedWrite plan_write(const config::Point& point, double value) {
+  PlannedWrite out;
+  const Encoded e = encode(point, value);
+  if (!e.ok) {
+    out.error = e.error;
+    return out;
+  }
+  out.ok = true;
+  out.value = value;
+  const bool integer = !is_bool(point) && point.type != ValueType::float32 &&
+                       point.type != ValueType::float64;
+  if (!integer) return out;
+  // What the registers decode to is what the device will hold and report.
+  const Reading r = decode_registers(point, e.values.data());
+  if (r.value && *r.value != value) {
+    // Shown as the decoded double but rounded to 15 digits: 13, not 12.999999999999998.
+    out.value = std::stod(fmt(*r.value));
+    out.rounded = true;
+  }
+  return out;
+}
+
+bool same_at_resolution(const config::Point& point, double a, double b) {
+  if (a == b) return true;
+  const Encoded ea = encode(point, a), eb = encode(point, b);
+  return ea.ok && eb.ok && ea.values == eb.values;
 }
 
 }  // namespace farmgate::modbus

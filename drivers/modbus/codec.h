@@ -35,7 +35,28 @@ struct Encoded {
   std::vector<std::uint16_t> values;   // registers in wire order; bit tables: one 0/1 element
 };
 
-// What to write to `point` so that it reads back as `value`.
+// What to write to `point` so that it reads back as `value`. A value the registers cannot
+// hold after scale/offset is refused with the range that can be written, in the point's unit.
 Encoded encode(const config::Point& point, double value);
+
+// What a `set` of `point` to `value` will really write (spec §7 "writes that can be written"),
+// decided before any I/O so that the daemon and the CLI refuse or round up front:
+//  - outside what the register can hold after scale/offset: !ok, `error` names the range;
+//  - between two steps of an integer register's resolution (12.7 on a register of step 1):
+//    rounded to the nearest step; `value` is what will be written and read back, `rounded`
+//    says it differs from the request. Float registers take the value as asked.
+struct PlannedWrite {
+  bool ok = false;
+  std::string error;   // when !ok, "POINT: ..."
+  double value = 0;    // when ok: the value in the point's unit that the write stores
+  bool rounded = false;
+};
+PlannedWrite plan_write(const config::Point& point, double value);
+
+// True when `a` and `b` put the same registers (or bit) on the wire for `point`: a read-back
+// is compared at the register's resolution, so 12.7 written as 13 is no mismatch, and a
+// float32 read back as its nearest float equals the double asked for. A value that cannot be
+// encoded equals nothing.
+bool same_at_resolution(const config::Point& point, double a, double b);
 
 }  // namespace farmgate::modbus

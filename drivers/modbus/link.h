@@ -9,6 +9,19 @@
 //   driver that switches direction itself) is logged once and tolerated.
 // - Keeps the bus's `gap` of silence between the end of one transaction and the start of the
 //   next (libmodbus does not); on RTU at least 3.5 character times (1.75 ms above 19200 baud).
+// - Modbus TCP: a reply is data only if it answers the request in flight (spec §7). The Link
+//   frames TCP itself (pdu.h says why): each request gets its own transaction id; a reply
+//   with an earlier id (a late answer to a request that timed out) is skipped while waiting;
+//   one with another unit id, function or length is a `protocol` error, never decoded; bytes
+//   left in the socket before a request or after a reply (late replies, junk) are discarded;
+//   a header that is not Modbus TCP framing, or a frame cut by the timeout, closes the
+//   connection (reopened at the next transaction) since the byte stream lost its frames.
+// - RTU: libmodbus checks the reply's unit id (another unit's reply is a `protocol` error),
+//   CRC and length; after a timeout or a bad reply the input is flushed.
+// - Serial ports are held exclusively while open (spec §7): a flock on the open device (so
+//   another farmgate sees the holder's pid, common/file_lock.h) and TIOCEXCL (other programs'
+//   open() fails with EBUSY unless root). A port held elsewhere fails to open with a `link`
+//   error starting "busy: ".
 // - Errors are values: kind + text ("timeout: no reply from unit 3", "illegal data address
 //   (exception 2)", "bad CRC", "connect 127.0.0.1:1502: connection refused").
 #pragma once
@@ -68,6 +81,9 @@ class Link {
  private:
   template <typename F>
   LinkResult transact(int unit, F&& call);
+  LinkResult tcp_transact(int unit, const std::vector<std::uint8_t>& request);
+  LinkResult tcp_broken(const std::string& why);
+  void abort();  // TCP: close with a reset
   LinkResult failure(int unit, int err);
   void keep_gap();
 
@@ -76,6 +92,7 @@ class Link {
   bool connected_ = false;
   bool rs485_warned_ = false;
   int timeouts_in_a_row_ = 0;
+  std::uint16_t transaction_ = 0;  // TCP: the id of the last request sent
   std::chrono::microseconds gap_{0};
   std::chrono::steady_clock::time_point last_end_{};
 };

@@ -117,6 +117,15 @@ TEST_CASE("write of a number out of the register's range is exit 2", "[cli][writ
   CHECK(pond.sim.command("stats 2") == "ok requests=0 replies=0 exceptions=0");
 }
 
+TEST_CASE("write of a number out of range names what the register holds", "[cli][write]") {
+  Pond pond;
+  CliRun r = pond.write("broken.level", "70000");
+  CHECK(r.code == 2);
+  CHECK(r.err ==
+        "error: '70000' is not a value for broken.level: 70000 is out of range: uint16 holds "
+        "[0, 65535] in steps of 1\n");
+}
+
 TEST_CASE("write to a device answering an exception is exit 1 with the exception's name",
           "[cli][write]") {
   Pond pond;
