@@ -20,7 +20,7 @@ std::string farmsim_yaml(int devices, int points) {
 }
 
 std::string farmgate_yaml(const std::string& dir, int port, int devices, int points, int buses,
-                          const std::string& uplink_url) {
+                          const std::string& uplink_url, const std::string& poll) {
   std::string y = "gateway: { id: bench }\nrules: []\nstorage: { path: " + dir + "/buffer.db }\n";
   if (!uplink_url.empty()) y += "uplink: { url: \"" + uplink_url + "\" }\n";
   if (devices == 0) return y;
@@ -31,7 +31,7 @@ std::string farmgate_yaml(const std::string& dir, int port, int devices, int poi
   y += "devices:\n";
   for (int u = 1; u <= devices; ++u) {
     y += "  - name: d" + std::to_string(u) + "\n    bus: bus" + std::to_string((u - 1) % buses) +
-         "\n    unit: " + std::to_string(u) + "\n    poll: 1s\n    points:\n";
+         "\n    unit: " + std::to_string(u) + "\n    poll: " + poll + "\n    points:\n";
     for (int p = 0; p < points; ++p)
       y += "      - { name: p" + std::to_string(p) + ", address: " + std::to_string(p) +
            ", type: int16, scale: 0.1 }\n";

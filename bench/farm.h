@@ -9,8 +9,9 @@ namespace farmgate::bench {
 
 std::string farmsim_yaml(int devices, int points);
 // `uplink_url` empty: no uplink section. devices == 0: no buses either (an idle daemon).
+// `poll`: every device's poll period.
 std::string farmgate_yaml(const std::string& dir, int port, int devices, int points, int buses,
-                          const std::string& uplink_url);
+                          const std::string& uplink_url, const std::string& poll = "1s");
 
 // /proc/PID/status VmHWM and VmRSS in KiB (0 when gone); utime+stime in seconds.
 long vm_kib(int pid, const char* field);

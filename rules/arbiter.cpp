@@ -18,6 +18,8 @@ int rank(const Claim& c) {
   return 0;
 }
 
+bool is_on(const std::optional<double>& v) { return v && *v != 0; }
+
 std::string minutes(Duration d) {
   auto s = d.count() / 1000;
   return s % 60 ? std::to_string(s) + "s" : std::to_string(s / 60) + "m";
@@ -43,6 +45,7 @@ void Arbiter::set_state(const std::string& point, double value, SteadyTime now) 
   Actuator& a = list_[it->second];
   a.value = value;
   a.since = now;
+  a.drifted = false;
 }
 
 std::optional<double> Arbiter::state(const std::string& point) const {
@@ -69,6 +72,21 @@ void Arbiter::restore(const std::string& point, const Carried& c) {
   a.let_go = c.let_go;
 }
 
+std::optional<Arbiter::Drift> Arbiter::observe(const std::string& point, double found,
+                                               SteadyTime now,
+                                               const std::function<bool(double, double)>& same) {
+  auto it = index_.find(point);
+  if (it == index_.end()) return std::nullopt;
+  Actuator& a = list_[it->second];
+  if (!a.value || same(*a.value, found)) return std::nullopt;
+  if (!a.drifted) a.decided = a.value;
+  const Drift d{found, *a.decided};
+  a.drifted = true;
+  a.value = found;
+  a.since = now;
+  return d;
+}
+
 bool Arbiter::beats(const Actuator& a, const Claim& ca, const Actuator& b, const Claim& cb) const {
   if (rank(ca) != rank(cb)) return rank(ca) > rank(cb);
   if (ca.source == Claim::Source::rule && ca.priority != cb.priority) return ca.priority > cb.priority;
@@ -76,114 +94,142 @@ bool Arbiter::beats(const Actuator& a, const Claim& ca, const Actuator& b, const
   return index_.at(a.spec.point) < index_.at(b.spec.point);
 }
 
-std::vector<Change> Arbiter::decide(const std::map<std::string, Claim>& claims, SteadyTime now,
-                                    std::int64_t wall_ms, std::vector<Event>& events) {
-  const size_t n = list_.size();
-  std::vector<Claim> claim(n);
-  std::vector<std::optional<double>> want(n);
-  std::vector<std::string> why(n);
-  for (size_t i = 0; i < n; ++i) {
-    auto it = claims.find(list_[i].spec.point);
-    if (it != claims.end()) claim[i] = it->second;
-    else if (!list_[i].spec.boolean) claim[i].keep = true;
-    want[i] = claim[i].keep ? list_[i].value : std::optional<double>(claim[i].value);
-    why[i] = claim[i].keep ? list_[i].reason : claim[i].reason;
+std::vector<std::size_t> Arbiter::partners(std::size_t i) const {
+  std::vector<std::size_t> out;
+  const auto& xi = list_[i].spec.limits.exclusive_with;
+  for (std::size_t j = 0; j < list_.size(); ++j) {
+    if (j == i) continue;
+    const auto& xj = list_[j].spec.limits.exclusive_with;
+    if (std::count(xi.begin(), xi.end(), list_[j].spec.point) ||
+        std::count(xj.begin(), xj.end(), list_[i].spec.point))
+      out.push_back(j);
   }
-  auto is_on = [](const std::optional<double>& v) { return v && *v != 0; };
-  auto partners = [&](size_t i) {
-    std::vector<size_t> out;
-    for (size_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      const auto& xi = list_[i].spec.limits.exclusive_with;
-      const auto& xj = list_[j].spec.limits.exclusive_with;
-      if (std::count(xi.begin(), xi.end(), list_[j].spec.point) ||
-          std::count(xj.begin(), xj.end(), list_[i].spec.point))
-        out.push_back(j);
-    }
-    return out;
-  };
+  return out;
+}
 
-  // 1. exclusivity between what is wanted.
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j : partners(i))
-      if (j > i && is_on(want[i]) && is_on(want[j])) {
-        size_t loser = beats(list_[i], claim[i], list_[j], claim[j]) ? j : i;
-        size_t winner = loser == i ? j : i;
-        want[loser] = 0.0;
-        why[loser] = "exclusive_with " + list_[winner].spec.point;
-      }
-
-  // 2. max_on and 3. min_on/min_off, per actuator.
-  std::vector<std::optional<double>> final_(n);
-  for (size_t i = 0; i < n; ++i) {
-    Actuator& a = list_[i];
-    const ActuatorSpec& lim = a.spec.limits;
-    final_[i] = want[i];
-    if (!a.spec.boolean || !a.value) continue;  // unknown state: nothing to protect yet
-    const std::string alarm = a.spec.point + " max_on";
-    if (a.cut) {
-      if (is_on(want[i]) && why[i] == a.cut_source) {
-        final_[i] = 0.0;
-        why[i] = "max_on";
-        continue;
-      }
-      a.cut = false;
-      a.let_go = now;
-      events.push_back(alarm_event(wall_ms, alarm, Severity::warning, false,
-                                   a.spec.point + " released by " + a.cut_source + " after a max_on cut"));
-    }
-    if (on(a) && lim.max_on.count() && now - a.since >= lim.max_on) {
-      if (is_on(want[i])) {
-        a.cut = true;
-        a.cut_source = why[i];
-        final_[i] = 0.0;
-        why[i] = "max_on";
-        events.push_back(alarm_event(wall_ms, alarm, Severity::warning, true,
-                                     a.spec.point + " was on for " + minutes(lim.max_on) +
-                                         " (max_on): forced off until " + a.cut_source + " lets go"));
-        continue;
-      }
-    }
-    const bool now_on = on(a), want_on = is_on(want[i]);
-    if (now_on && !want_on && now - a.since < lim.min_on) {
-      final_[i] = a.value;
-      why[i] = a.reason;
-    } else if (!now_on && want_on) {
-      SteadyTime off_from = a.let_go ? std::max(a.since, *a.let_go) : a.since;
-      if (now - off_from < lim.min_off) {
-        final_[i] = a.value;
-        why[i] = a.reason;
-      }
-    }
+// Each actuator's claim (missing: default; a numeric one's default keeps its value) and what
+// it wants. A claim that keeps the state keeps the decided one, also when the world changed it.
+Arbiter::Round Arbiter::gather(const std::map<std::string, Claim>& claims) const {
+  const std::size_t n = list_.size();
+  Round r{std::vector<Claim>(n), std::vector<std::optional<double>>(n),
+          std::vector<std::optional<double>>(n), std::vector<std::string>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
+    const Actuator& a = list_[i];
+    auto it = claims.find(a.spec.point);
+    if (it != claims.end()) r.claim[i] = it->second;
+    else if (!a.spec.boolean) r.claim[i].keep = true;
+    const std::optional<double> current = a.drifted ? a.decided : a.value;
+    r.want[i] = r.claim[i].keep ? current : std::optional<double>(r.claim[i].value);
+    r.why[i] = r.claim[i].keep ? a.reason : r.claim[i].reason;
   }
+  return r;
+}
 
-  // 4. never two of a pair on together.
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j : partners(i))
-      if (j > i && is_on(final_[i]) && is_on(final_[j])) {
-        size_t loser;
+void Arbiter::hold_off_exclusive(Round& r) const {
+  for (std::size_t i = 0; i < list_.size(); ++i)
+    for (std::size_t j : partners(i))
+      if (j > i && is_on(r.want[i]) && is_on(r.want[j])) {
+        std::size_t loser = beats(list_[i], r.claim[i], list_[j], r.claim[j]) ? j : i;
+        std::size_t winner = loser == i ? j : i;
+        r.want[loser] = 0.0;
+        r.why[loser] = "exclusive_with " + list_[winner].spec.point;
+      }
+}
+
+bool Arbiter::apply_max_on(std::size_t i, Round& r, SteadyTime now, std::int64_t wall_ms,
+                           std::vector<Event>& events) {
+  Actuator& a = list_[i];
+  const std::string alarm = a.spec.point + " max_on";
+  if (a.cut) {
+    if (is_on(r.want[i]) && r.why[i] == a.cut_source) {
+      r.final_[i] = 0.0;
+      r.why[i] = "max_on";
+      return true;
+    }
+    a.cut = false;
+    a.let_go = now;
+    events.push_back(alarm_event(wall_ms, alarm, Severity::warning, false,
+                                 a.spec.point + " released by " + a.cut_source + " after a max_on cut"));
+  }
+  const Duration max_on = a.spec.limits.max_on;
+  if (!on(a) || !max_on.count() || now - a.since < max_on || !is_on(r.want[i])) return false;
+  a.cut = true;
+  a.cut_source = r.why[i];
+  r.final_[i] = 0.0;
+  r.why[i] = "max_on";
+  events.push_back(alarm_event(wall_ms, alarm, Severity::warning, true,
+                               a.spec.point + " was on for " + minutes(max_on) +
+                                   " (max_on): forced off until " + a.cut_source + " lets go"));
+  return true;
+}
+
+// A change waits until the current state has lasted min_on / min_off. An actuator the world
+// switched on against the decision is switched off at once: min_on protects what we started.
+void Arbiter::apply_min_times(std::size_t i, Round& r, SteadyTime now) const {
+  const Actuator& a = list_[i];
+  const ActuatorSpec& lim = a.spec.limits;
+  const bool now_on = on(a), want_on = is_on(r.want[i]);
+  bool wait = false;
+  if (now_on && !want_on) {
+    wait = !a.drifted && now - a.since < lim.min_on;
+  } else if (!now_on && want_on) {
+    const SteadyTime off_from = a.let_go ? std::max(a.since, *a.let_go) : a.since;
+    wait = now - off_from < lim.min_off;
+  }
+  if (wait) {
+    r.final_[i] = a.value;
+    r.why[i] = a.reason;
+  }
+}
+
+void Arbiter::keep_pairs_apart(Round& r) const {
+  for (std::size_t i = 0; i < list_.size(); ++i)
+    for (std::size_t j : partners(i))
+      if (j > i && is_on(r.final_[i]) && is_on(r.final_[j])) {
+        std::size_t loser;
         if (on(list_[i]) != on(list_[j])) loser = on(list_[i]) ? j : i;  // defer the newcomer
-        else loser = beats(list_[i], claim[i], list_[j], claim[j]) ? j : i;
-        final_[loser] = 0.0;
-        if (!on(list_[loser])) why[loser] = list_[loser].reason;
-        else why[loser] = "exclusive_with " + list_[loser == i ? j : i].spec.point;
+        else loser = beats(list_[i], r.claim[i], list_[j], r.claim[j]) ? j : i;
+        r.final_[loser] = 0.0;
+        if (!on(list_[loser])) r.why[loser] = list_[loser].reason;
+        else r.why[loser] = "exclusive_with " + list_[loser == i ? j : i].spec.point;
       }
+}
 
+// Takes the decisions as done; the changes come turn-offs first.
+std::vector<Change> Arbiter::commit(const Round& r, SteadyTime now) {
   std::vector<Change> changes;
-  for (size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < list_.size(); ++i) {
     Actuator& a = list_[i];
-    if (!final_[i] || (a.value && *a.value == *final_[i])) {
-      if (final_[i] && a.value) a.reason = why[i];
+    const std::optional<double>& f = r.final_[i];
+    if (!f || (a.value && *a.value == *f)) {
+      if (f && a.value) a.reason = r.why[i];
+      // The decision now agrees with what was found: nothing left to write back.
+      if (a.drifted && r.want[i] && a.value && *r.want[i] == *a.value) a.drifted = false;
       continue;
     }
-    a.value = final_[i];
+    a.value = f;
     a.since = now;
-    a.reason = why[i];
-    changes.push_back({a.spec.point, *final_[i], why[i]});
+    a.reason = r.why[i];
+    a.drifted = false;
+    changes.push_back({a.spec.point, *f, r.why[i]});
   }
   std::stable_sort(changes.begin(), changes.end(),
                    [](const Change& x, const Change& y) { return x.value == 0 && y.value != 0; });
   return changes;
+}
+
+std::vector<Change> Arbiter::decide(const std::map<std::string, Claim>& claims, SteadyTime now,
+                                    std::int64_t wall_ms, std::vector<Event>& events) {
+  Round r = gather(claims);
+  hold_off_exclusive(r);
+  for (std::size_t i = 0; i < list_.size(); ++i) {
+    r.final_[i] = r.want[i];
+    // Unknown state or a numeric actuator: nothing to protect.
+    if (!list_[i].spec.boolean || !list_[i].value) continue;
+    if (!apply_max_on(i, r, now, wall_ms, events)) apply_min_times(i, r, now);
+  }
+  keep_pairs_apart(r);
+  return commit(r, now);
 }
 
 }  // namespace farmgate::rules

@@ -15,9 +15,18 @@
 //  4. Never two of a pair on together: a transition that would make it so is deferred (or, if
 //     both are already on, e.g. as found at start, the weaker is switched off at once).
 // min_on/min_off/max_on/exclusive_with apply to on/off actuators; numeric ones just follow.
+//
+// The world can change an actuator (spec §7): observe() compares a polled state with the
+// decided one. A difference is taken as the actual state from that moment (a drop to off
+// counts as an off for min_off, counted from when it was seen), while the decision is kept:
+// the next decide() writes the decided value back, within the protections above — except
+// that min_on does not hold an actuator found on against its decision (it was not we who
+// started it). Claims that keep the current state (failsafe hold, a pending rule) keep the
+// decided state, not the found one.
 // Single-threaded (the engine's loop).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +70,16 @@ class Arbiter {
   void set_state(const std::string& point, double value, SteadyTime now);
   std::optional<double> state(const std::string& point) const;
 
+  // A polled state `found` of an actuator whose state is known: nothing when it matches the
+  // current state; otherwise the found state replaces it (see above) and the result says what
+  // was found and what was wanted. `same(a, b)` says whether two values are the same state.
+  struct Drift {
+    double found = 0;
+    double wanted = 0;
+  };
+  std::optional<Drift> observe(const std::string& point, double found, SteadyTime now,
+                               const std::function<bool(double, double)>& same);
+
   // An actuator's state carried across a reload (engine_state.h): the value and when it was
   // set (so min_on/min_off/max_on keep counting), and a max_on cut in force.
   struct Carried {
@@ -84,16 +103,36 @@ class Arbiter {
  private:
   struct Actuator {
     Spec spec;
-    std::optional<double> value;   // commanded (or read at start); empty: unknown
+    std::optional<double> value;   // commanded (or read at start, or found); empty: unknown
     std::string reason = "default";
     SteadyTime since{};
     bool cut = false;              // max_on latched
     std::string cut_source;
     std::optional<SteadyTime> let_go;  // when the cut's source let go (min_off counts from it)
+    bool drifted = false;              // `value` was found, not decided (observe)
+    std::optional<double> decided;     // while drifted: what was decided before
+  };
+  // One decide() call's working state, per actuator (index as in list_).
+  struct Round {
+    std::vector<Claim> claim;
+    std::vector<std::optional<double>> want;    // what the claim asks, after exclusivity
+    std::vector<std::optional<double>> final_;  // after the protections
+    std::vector<std::string> why;               // the reason of final_
   };
   bool on(const Actuator& a) const { return a.value && *a.value != 0; }
   // True when `a`'s claim beats `b`'s for an exclusive pair.
   bool beats(const Actuator& a, const Claim& ca, const Actuator& b, const Claim& cb) const;
+  std::vector<std::size_t> partners(std::size_t i) const;
+
+  // The steps of decide(), in order.
+  Round gather(const std::map<std::string, Claim>& claims) const;
+  void hold_off_exclusive(Round& r) const;                       // 1.
+  // True when a max_on cut decides actuator i (then min_on/min_off do not apply).
+  bool apply_max_on(std::size_t i, Round& r, SteadyTime now, std::int64_t wall_ms,
+                    std::vector<Event>& events);                 // 2.
+  void apply_min_times(std::size_t i, Round& r, SteadyTime now) const;  // 3.
+  void keep_pairs_apart(Round& r) const;                         // 4.
+  std::vector<Change> commit(const Round& r, SteadyTime now);
 
   std::vector<Actuator> list_;
   std::map<std::string, size_t> index_;

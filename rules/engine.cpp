@@ -1,6 +1,7 @@
 #include "rules/engine.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace farmgate::rules {
 
@@ -84,7 +85,53 @@ Engine::Engine(const config::Config& config, RuleSet rules, SteadyTime start, En
   for (const auto& a : rules_.alarms) note(a.when);
 }
 
-void Engine::on_reading(const Reading& r, SteadyTime now) { points_.on_reading(r, now); }
+void Engine::on_reading(const Reading& r, SteadyTime now) {
+  points_.on_reading(r, now);
+  if (options_.reconcile) reconcile(r, now);
+}
+
+namespace {
+
+// Two values of a point are the same state when they encode to the same register content:
+// bools by truth, integer registers within half a step of `scale`, floats to their precision.
+bool same_state(const config::Point* p, double a, double b) {
+  if (!p || p->type == config::ValueType::boolean) return (a != 0) == (b != 0);
+  const bool floating = p->type == config::ValueType::float32 || p->type == config::ValueType::float64;
+  const double step = std::abs(p->scale);
+  const double tolerance = floating ? 1e-6 * std::max({1.0, std::abs(a), std::abs(b)}) * std::max(step, 1.0)
+                                    : step / 2;
+  return std::abs(a - b) <= tolerance;
+}
+
+std::string show_state(const config::Point* p, double v) {
+  if (!p || p->type == config::ValueType::boolean) return v != 0 ? "on" : "off";
+  return nlohmann::json(v).dump();
+}
+
+}  // namespace
+
+void Engine::reconcile(const Reading& r, SteadyTime now) {
+  if (r.quality != Quality::good || !r.value || !arbiter_.has(r.point)) return;
+  auto w = writes_.find(r.point);
+  // A write in flight may not have landed yet; a failing one is retried and reported by the
+  // write path (on_write_result) already.
+  if (w != writes_.end() && (w->second.in_flight || w->second.failing)) return;
+  const config::Device* dev = nullptr;
+  const config::Point* p = config_.find_point(r.point, &dev);
+  auto drift = arbiter_.observe(r.point, *r.value, now,
+                                [p](double a, double b) { return same_state(p, a, b); });
+  if (!drift) {
+    // A match ends the streak (also one that matches a state adopted from an earlier drift).
+    drifting_.erase(r.point);
+    return;
+  }
+  if (drifting_[r.point]) return;
+  drifting_[r.point] = true;
+  drift_events_.push_back(fault_event(r.ts_ms, "actuator",
+                                      "found " + show_state(p, drift->found) + ", wanted " +
+                                          show_state(p, drift->wanted),
+                                      dev ? dev->name : "", dev ? dev->bus : "", r.point));
+}
 
 void Engine::on_actuator_state(const std::string& point, double value, SteadyTime now) {
   arbiter_.set_state(point, value, now);
@@ -206,6 +253,8 @@ Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
     d.events.push_back(std::move(e));
   }
   carried_events_.clear();
+  for (auto& e : drift_events_) d.events.push_back(std::move(e));
+  drift_events_.clear();
   std::optional<std::int64_t> minute;
   std::optional<int> minute_of_day;
   if (wall_clock_plausible(wall_ms)) {
@@ -234,7 +283,7 @@ Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
     d.writes.push_back({c.point, c.value, c.reason});
     d.events.push_back(Event{wall_ms, "actuator",
                              {{"point", c.point}, {"value", json_value(boolean, c.value)}, {"reason", c.reason}}});
-    writes_[c.point] = WriteState{c.value, c.reason, false, std::nullopt};
+    writes_[c.point] = WriteState{c.value, c.reason, false, std::nullopt, true};
   }
   for (auto& [point, w] : writes_) {
     if (!w.failing || !w.retry_at || *w.retry_at > now) continue;
@@ -242,6 +291,7 @@ Decisions Engine::tick(SteadyTime now, std::int64_t wall_ms) {
     const std::string& id = point;
     bool fresh = std::any_of(d.writes.begin(), d.writes.end(), [&](const Write& x) { return x.point == id; });
     if (!fresh) d.writes.push_back({point, w.value, w.reason});
+    w.in_flight = true;
     w.retry_at = now + options_.retry_interval;
   }
   std::stable_sort(d.writes.begin(), d.writes.end(),
@@ -256,6 +306,7 @@ std::vector<Event> Engine::on_write_result(const std::string& point, bool ok, st
   auto it = writes_.find(point);
   if (it == writes_.end()) return out;
   WriteState& w = it->second;
+  w.in_flight = false;
   if (ok && (!readback || *readback == w.value)) {
     w.failing = false;
     w.retry_at.reset();

@@ -36,6 +36,11 @@
 // end of the hold hands the actuator back.
 // A write that fails or reads back differently is retried every `retry_interval` until it
 // sticks; one `actuator` fault event per streak of failures.
+// Reconciliation (spec §7, `reconcile`): a good reading of an actuator whose state is known
+// and that has no write in flight is compared with the decided state; a difference is the
+// actual state from then on (arbiter.h observe) and the next tick writes the decision back.
+// One `actuator` fault event per streak (`found off, wanted on`), stamped with the reading's
+// time and sent by the next tick; the streak ends with a reading that matches.
 // Reload: export_state() / import_state() carry holds, actuator states and their timers, rule
 // and alarm state and point history into an engine built from the new config and rules;
 // engine_state.h says exactly what carries and what does not.
@@ -80,6 +85,7 @@ struct EngineOptions {
   TimeZone timezone = TimeZone::utc();   // the daemon loads config.gateway.timezone
   Duration retry_interval{5000};
   Duration max_hold{24LL * 3600 * 1000};
+  bool reconcile = true;  // false for replay: recorded actuator readings are history, not drift
 };
 
 class Engine {
@@ -145,6 +151,10 @@ class Engine {
   bool clock_reported_ = false;
   bool uses_time_ = false;
   std::vector<Event> carried_events_;  // from import_state; stamped and sent by the next tick
+  std::vector<Event> drift_events_;    // from on_reading; sent by the next tick
+  std::map<std::string, bool> drifting_;  // by point: a drift streak is on (its fault was sent)
+
+  void reconcile(const Reading& r, SteadyTime now);
 };
 
 }  // namespace farmgate::rules

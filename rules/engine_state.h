@@ -65,6 +65,7 @@ struct EngineState {
     std::string reason;
     bool failing = false;
     std::optional<SteadyTime> retry_at;
+    bool in_flight = false;  // written, result not back yet: a poll may still see the old state
   };
 
   std::map<std::string, Override> overrides;          // by point

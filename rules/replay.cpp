@@ -11,7 +11,9 @@ ReplayResult replay(const config::Config& config, const RuleSet& rules, const st
   const std::int64_t t0 = readings.front().ts_ms, t_end = readings.back().ts_ms;
   // Steady time = wall time of the recording, shifted to an arbitrary origin.
   auto steady = [&](std::int64_t wall) { return SteadyTime{} + Duration(wall - t0) + Duration(1); };
-  Engine engine(config, rules, steady(t0), options.engine);
+  EngineOptions engine_options = options.engine;
+  engine_options.reconcile = false;  // the recorded coil states are history, not a board reset
+  Engine engine(config, rules, steady(t0), engine_options);
   for (const auto& [point, value] : options.initial_states) engine.on_actuator_state(point, value, steady(t0));
   if (options.initial_states.empty()) {
     // As the daemon reads actuators before driving them: take each writable point's first

@@ -4,8 +4,11 @@
 // catch up), tries each transaction 1 + bus.retries times, and backs a failing device off
 // (backoff.h): while backing off a device gets a single attempt and its remaining
 // transactions are skipped after a silence, so a dead unit costs at most one response timeout
-// per backoff period and the other devices keep their rate. Writes and on-demand reads are
-// queued ahead of scheduled polls: they wait at most for the device poll in progress.
+// per backoff period and the other devices keep their rate. What runs next is the
+// BusScheduler's policy (bus_scheduler.h, spec §7): writes first, a due poll before further
+// command work, on-demand reads when no poll is due; command work is bounded, reads of the
+// same points join, and a read of a device in backoff is answered at once with its last
+// error, so remote commands can never starve the poll schedule.
 //
 // Results are handed to the daemon's io_context with boost::asio::post: every callback runs
 // on the loop's thread, never on the bus thread. Callbacks are copied into the posted
@@ -14,7 +17,7 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,6 +30,7 @@
 #include "common/reading.h"
 #include "config/config.h"
 #include "drivers/modbus/backoff.h"
+#include "drivers/modbus/bus_scheduler.h"
 #include "drivers/modbus/transactions.h"
 
 namespace farmgate::modbus {
@@ -56,9 +60,14 @@ class BusOwner {
   void stop();
 
   // Writes `point_id` ("DEVICE.POINT") and reads it back (transactions.h write_point).
-  // Unknown or non-writable points fail without touching the bus.
+  // Unknown or non-writable points fail without touching the bus; so does a write past the
+  // bound of pending writes ("bus NAME busy ...").
   void write(const std::string& point_id, double value, std::function<void(WriteResult)> done);
-  // Reads the points now; readings in the order of `point_ids` (an unknown id: quality error).
+  // Reads the points soon; readings in the order of `point_ids` (an unknown id: quality
+  // error). A read of the same points as a pending one shares its answer. Points of a device
+  // in backoff read quality error with the device's last error, without a transaction; when
+  // every device concerned is backing off, or the bound of pending reads is reached, the
+  // answer comes at once.
   void read(const std::vector<std::string>& point_ids,
             std::function<void(std::vector<Reading>)> done);
 
@@ -66,14 +75,24 @@ class BusOwner {
 
  private:
   struct DeviceState;
-  struct Job {
-    std::function<void()> run;     // on the bus thread
-    std::function<void()> cancel;  // when stopped before it ran
+  struct PendingWrite {
+    std::string point_id;
+    double value = 0;
+    std::function<void(WriteResult)> done;
+  };
+  struct PendingRead {
+    std::vector<std::string> point_ids;
+    std::vector<std::function<void(std::vector<Reading>)>> waiters;  // joined reads share it
   };
 
   void run();
-  void poll(DeviceState& d);
-  void enqueue(Job job);
+  // One poll; returns the device's next due time. Updates the scheduler's view of its health.
+  SteadyTime poll(DeviceState& d);
+  void run_write(const PendingWrite& w);
+  // `backed_off[i]`: device i is backing off (its points answer with its last error).
+  void run_read(const PendingRead& r, const std::vector<std::string>& backed_off);
+  void answer_read(const PendingRead& r, const std::function<Reading(const std::string&)>& each);
+  std::vector<std::size_t> devices_of(const std::vector<std::string>& point_ids) const;
   template <typename T>
   void deliver(std::function<void(T)> cb, T value);
 
@@ -83,9 +102,11 @@ class BusOwner {
   std::vector<std::unique_ptr<DeviceState>> devices_;
   std::unique_ptr<Link> link_;
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards scheduler_, writes_, reads_, stopping_
   std::condition_variable wake_;
-  std::deque<Job> jobs_;
+  BusScheduler scheduler_;
+  std::map<std::uint64_t, PendingWrite> writes_;  // by scheduler ticket
+  std::map<std::uint64_t, PendingRead> reads_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -101,6 +101,7 @@ class Sim {
   std::map<std::string, std::optional<double>> sensor;
   std::map<std::string, double> relay;
   std::set<std::string> stuck;       // relays that ignore writes (read back unchanged)
+  std::set<std::string> polled;      // relays whose state is read at their device's poll
   std::vector<std::pair<std::string, std::string>> exclusive;  // pairs never on together
   std::vector<Change> changes;
   std::vector<Event> events;
@@ -111,6 +112,16 @@ class Sim {
     for (const auto& d : cfg_.devices) {
       if ((t * 1000) % d.poll.count() != 0) continue;
       for (const auto& p : d.points) {
+        if (polled.count(p.id) && relay.count(p.id)) {
+          Reading r;
+          r.point = p.id;
+          r.ts_ms = wall();
+          r.quality = Quality::good;
+          r.value = relay[p.id];
+          r.boolean = p.type == config::ValueType::boolean;
+          engine_->on_reading(r, now());
+          continue;
+        }
         auto it = sensor.find(p.id);
         if (it == sensor.end()) continue;
         Reading r;
