@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/hold_limit.h"
 #include "common/event.h"
 #include "common/reading.h"
 #include "config/config.h"
@@ -77,7 +78,7 @@ struct CommandResult {
 struct EngineOptions {
   TimeZone timezone = TimeZone::utc();   // the daemon loads config.gateway.timezone
   Duration retry_interval{5000};
-  Duration max_hold{24LL * 3600 * 1000};
+  Duration max_hold = kMaxHold;  // common/hold_limit.h: one limit for every check
 };
 
 class Engine {
