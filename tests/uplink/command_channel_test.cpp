@@ -5,7 +5,12 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <map>
+#include <sstream>
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -192,4 +197,34 @@ TEST_CASE("a broker that never acknowledges is dropped after ack_timeout and not
   Broker broker(dir.path(), port);
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0 && uplink_faults() == 0; },
                            std::chrono::seconds(30)));
+}
+
+TEST_CASE("text from a command never starts a log line of its own", "[commands][mqtt][log]") {
+  TempDir dir;
+  Broker broker(dir.path());
+  Probe probe(broker.url(), test::topic("cmd/result"));
+  Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db")));
+  start(gw);
+  // This process's stderr, where log lines go, captured in a file for the test's length.
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  const int file = ::open(dir.file("stderr.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(::dup2(file, STDERR_FILENO) >= 0);
+  probe.publish(test::topic("cmd"),
+                R"({"id":"x\n<2>forged","op":"read","point":"p\n<2>farmgate: forged\r\u001b[2J"})");
+  const bool answered = probe.wait_for([&](auto&) { return !probe.on("cmd/result").empty(); });
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  ::close(file);
+  REQUIRE(answered);
+  const std::string log = test::read_file(dir.file("stderr.log"));
+  INFO(log);
+  CHECK(log.find(R"(\n<2>farmgate: forged\r\x1b[2J)") != std::string::npos);
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK((line.rfind("warning: ", 0) == 0 || line.rfind("info: ", 0) == 0 ||
+           line.rfind("error: ", 0) == 0));
+  }
 }
