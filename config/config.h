@@ -102,6 +102,7 @@ struct Uplink {
   int max_batch = 500;
   Duration publish_interval{1000};
   Duration status_interval{60000};
+  Duration ack_timeout{30000};    // a PUBACK overdue by more: reconnect (spec §7)
   bool allow_insecure = false;
   SourcePos pos;
 };

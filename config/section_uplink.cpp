@@ -1,4 +1,6 @@
 // uplink: the MQTT broker and how to reach it.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
 #include <cctype>
@@ -57,8 +59,17 @@ std::optional<BrokerUrl> parse_url(const std::string& url) {
   return u;
 }
 
+// Spec §7: an IP literal in 127.0.0.0/8, ::1 (any spelling of it), or exactly `localhost`.
+// A name is never trusted by its look: `127.attacker.example` resolves wherever its owner
+// wants, and so may any name but the one every system maps to itself.
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1)  // dotted quad only: no "127.1"
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 &&
+         IN6_ARE_ADDR_EQUAL(&v6, &in6addr_loopback);
 }
 
 }  // namespace
@@ -70,7 +81,8 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   MapReader r(
       f, ctx.diags,
       {"url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
-       "topic_prefix", "max_batch", "publish_interval", "status_interval", "allow_insecure"});
+       "topic_prefix", "max_batch", "publish_interval", "status_interval", "ack_timeout",
+       "allow_insecure"});
   Uplink u;
   u.pos = r.pos();
   std::optional<BrokerUrl> broker;
@@ -121,6 +133,9 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   u.max_batch = static_cast<int>(r.integer("max_batch", 1, 100000).value_or(u.max_batch));
   u.publish_interval = r.duration("publish_interval", Duration{1}).value_or(u.publish_interval);
   u.status_interval = r.duration("status_interval", Duration{1}).value_or(u.status_interval);
+  // Under a second, a slow 4G round trip (or a broker busy with a burst) would be taken for
+  // a dead connection and the link would never settle.
+  u.ack_timeout = r.duration("ack_timeout", Duration{1000}).value_or(u.ack_timeout);
   u.allow_insecure = r.boolean("allow_insecure").value_or(false);
   if (broker && !broker->tls && !is_loopback(broker->host) && !u.allow_insecure &&
       (r.has("username") || r.has("password_file")))

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/event_text.h"
 #include "config/units.h"
 #include "daemon/commands.h"
 #include "daemon/format.h"
@@ -71,21 +72,8 @@ int cmd_replay(const std::string& config_path, const std::string& db, const std:
             << local_time_text(from, options.engine.timezone) << " to "
             << local_time_text(*newest, options.engine.timezone) << "\n";
   for (const auto& e : result.events) {
-    std::cout << local_time_text(e.ts_ms, options.engine.timezone) << "  " << std::left
-              << std::setw(9) << e.type;
-    const auto& f = e.fields;
-    if (e.type == "actuator" && f.contains("value")) {
-      std::cout << f.value("point", "") << " -> "
-                << (f["value"].is_boolean() ? (f["value"].get<bool>() ? "on" : "off")
-                                            : f["value"].dump())
-                << "  (" << f.value("reason", "") << ")";
-    } else if (e.type == "alarm") {
-      std::cout << f.value("name", "") << " " << f.value("state", "") << " ["
-                << f.value("severity", "") << "] " << f.value("message", "");
-    } else {
-      std::cout << f.dump();
-    }
-    std::cout << "\n";
+    std::cout << local_time_text(e.ts_ms, options.engine.timezone) << "  " << event_text(e)
+              << "\n";
   }
   std::cout << result.actuators.size() << " actuator change(s), " << result.events.size()
             << " event(s)\n";

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/clock.h"
+#include "common/event_text.h"
 #include "common/log.h"
 #include "daemon/format.h"
 #include "daemon/ownership.h"
@@ -101,19 +102,12 @@ std::string uplink_key(const config::Config& cfg) {
     k << f->size() << ':' << *f << '|' << c.size() << ':' << c << '|';
   }
   k << u.max_batch << '|' << u.publish_interval.count() << '|' << u.status_interval.count() << '|'
-    << u.allow_insecure;
+    << u.ack_timeout.count() << '|' << u.allow_insecure;
   return k.str();
 }
 
 void log_event(const Event& e) {
-  const auto& f = e.fields;
-  auto text = [&](const char* k) { return f.contains(k) ? f[k].dump() : std::string(); };
-  if (e.type == "actuator" && f.contains("value"))
-    log::info("actuator ", f.value("point", ""), " -> ", text("value"), " (", f.value("reason", ""), ")");
-  else if (e.type == "alarm")
-    log::warning("alarm ", f.value("name", ""), " ", f.value("state", ""), ": ", f.value("message", ""));
-  else
-    log::warning(e.type, " event: ", f.dump());
+  log::write(e.type == "actuator" ? log::Level::info : log::Level::warning, event_text(e));
 }
 
 }  // namespace
@@ -342,10 +336,7 @@ void Gateway::handle_command(const uplink::Command& c, uplink::Uplink::Reply rep
       bus->read({c.point}, [reply](std::vector<Reading> rs) {
         const Reading& r = rs.front();
         if (r.quality == Quality::error) return reply(uplink::Outcome{false, r.error, nullptr});
-        nlohmann::json extra = {{"quality", to_string(r.quality)}, {"ts", r.ts_ms}};
-        extra["value"] = r.boolean ? nlohmann::json(*r.value != 0) : nlohmann::json(*r.value);
-        if (!r.unit.empty()) extra["unit"] = r.unit;
-        reply(uplink::Outcome{true, "", extra});
+        reply(uplink::Outcome{true, "", uplink::read_reply(r)});
       });
       return;
     }

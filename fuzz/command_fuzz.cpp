@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!p) __builtin_trap();
       if ((c.op == Op::set || c.op == Op::release) && !p->writable) __builtin_trap();
     }
-    if (c.op == Op::set && (c.hold <= farmgate::Duration(0) || c.hold > kMaxHold))
+    if (c.op == Op::set && (c.hold <= farmgate::Duration(0) || c.hold > farmgate::kMaxHold))
       __builtin_trap();
     answer = result_payload(c.id, Outcome{true, "", nullptr});
     command_event(0, c, Outcome{false, "x", nullptr});

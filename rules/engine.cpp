@@ -333,7 +333,7 @@ CommandResult Engine::set_override(const std::string& point, double value, Durat
   if (!p->writable) return {false, point + " is not writable"};
   const bool boolean = p->type == config::ValueType::boolean;
   if (boolean && value != 0 && value != 1) return {false, point + " is on/off: the value must be true or false"};
-  if (hold.count() <= 0 || hold > options_.max_hold) return {false, "hold must be more than 0 and at most 24h"};
+  if (hold.count() <= 0 || hold > options_.max_hold) return {false, std::string("hold must be more than 0 and at most ") + kMaxHoldText};
   if (!arbiter_.has(point)) {
     Arbiter::Spec s;
     s.point = point;

@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/hold_limit.h"
 #include "common/event.h"
 #include "common/reading.h"
 #include "config/config.h"
@@ -84,7 +85,7 @@ struct CommandResult {
 struct EngineOptions {
   TimeZone timezone = TimeZone::utc();   // the daemon loads config.gateway.timezone
   Duration retry_interval{5000};
-  Duration max_hold{24LL * 3600 * 1000};
+  Duration max_hold = kMaxHold;  // common/hold_limit.h: one limit for every check
   bool reconcile = true;  // false for replay: recorded actuator readings are history, not drift
 };
 

@@ -1,5 +1,8 @@
 #include "uplink/commands.h"
 
+#include <set>
+#include <vector>
+
 #include "config/units.h"
 
 namespace farmgate::uplink {
@@ -20,10 +23,30 @@ std::string string_field(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// Only the id, to echo it when the payload is refused before it is read.
-std::string try_read_id(const std::string& payload) {
-  json j = json::parse(payload, nullptr, false);
-  return j.is_object() ? string_field(j, "id") : "";
+// Parses like json::parse, and also reports the first key that appears twice in one object
+// (at any depth): nlohmann keeps the last value silently, so {"value":false,"value":true}
+// would drive what a reader of the first key did not expect.
+json parse_noting_duplicates(const std::string& payload, std::string* duplicate) {
+  std::vector<std::set<std::string>> open_objects;
+  auto note = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open_objects.empty() && parsed.is_string() &&
+            !open_objects.back().insert(parsed.get<std::string>()).second && duplicate->empty())
+          *duplicate = parsed.get<std::string>();
+        break;
+      case json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  return json::parse(payload, note, false);
 }
 
 ParseResult refuse(Refusal r, std::string error) {
@@ -66,7 +89,7 @@ std::optional<std::string> check_set(const json& j, const config::Point& p, Comm
   auto d = config::parse_duration(h->get<std::string>());
   if (!d.ok()) return "`hold`: " + d.error();
   if (d.value() <= Duration(0)) return std::string("`hold` must be longer than 0");
-  if (d.value() > kMaxHold) return std::string("`hold` is over 24h");
+  if (d.value() > kMaxHold) return std::string("`hold` is over ") + kMaxHoldText;
   c.hold = d.value();
   return std::nullopt;
 }
@@ -87,20 +110,28 @@ const char* to_string(Op op) {
   return "?";
 }
 
+std::string oversized_error(std::size_t bytes) {
+  return "payload is " + std::to_string(bytes) + " bytes, over the limit of " +
+         std::to_string(kMaxCommandBytes);
+}
+
 ParseResult parse_command(const std::string& payload, const config::Config& config) {
   Refusal r;
-  if (payload.size() > kMaxCommandBytes) {
-    // Bounded by the broker's packet limit; the id helps the platform match the answer.
-    if (payload.size() <= 16 * kMaxCommandBytes) r.id = try_read_id(payload);
-    return refuse(
-        r, "payload is " + std::to_string(payload.size()) + " bytes, over the limit of 4096");
-  }
-  json j = json::parse(payload, nullptr, false);
+  // Never parsed past the limit (the link drops such payloads before copying them; this is
+  // for any other caller): nothing of it is read, not even the id.
+  if (payload.size() > kMaxCommandBytes) return refuse(r, oversized_error(payload.size()));
+  std::string duplicate;
+  json j = parse_noting_duplicates(payload, &duplicate);
   if (j.is_discarded()) return refuse(r, "malformed JSON");
   if (!j.is_object()) return refuse(r, "a command must be a JSON object");
-  r.id = string_field(j, "id");
-  r.op = string_field(j, "op");
-  r.point = string_field(j, "point");
+  // A duplicated key is echoed by none of the fields: which of its values is meant is unknown.
+  if (duplicate != "id") r.id = string_field(j, "id");
+  if (duplicate != "op") r.op = string_field(j, "op");
+  if (duplicate != "point") r.point = string_field(j, "point");
+  if (!duplicate.empty())
+    return refuse(r, "duplicate key " + json(duplicate).dump(-1, ' ', false,
+                                                              json::error_handler_t::replace) +
+                         ": a key may appear once in an object");
   auto id = j.find("id");
   if (id == j.end()) return refuse(r, "`id` is missing");
   if (!id->is_string() || id->get<std::string>().empty())

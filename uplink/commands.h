@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/event.h"
+#include "common/hold_limit.h"
 #include "config/config.h"
 
 namespace farmgate::uplink {
@@ -19,7 +20,6 @@ enum class Op { set, release, read, status };
 const char* to_string(Op op);
 
 constexpr std::size_t kMaxCommandBytes = 4096;
-constexpr Duration kMaxHold{24LL * 3600 * 1000};
 
 // A command that passed every check: the point exists (and is writable for set/release),
 // the value has the point's type, the hold is in (0, 24h].
@@ -41,12 +41,15 @@ struct Refusal {
 
 using ParseResult = std::variant<Command, Refusal>;
 
-// Checks, in order: size (over kMaxCommandBytes), JSON syntax, an object, `id` (a non-empty
-// string), `op`, `point` (set/release/read: present, existing; set/release: writable),
-// `value` (set: bool for a bool point, a number otherwise, inside the point's `valid` range
-// when it has one), `hold` (set: a duration such as
-// "30m", more than 0 and at most 24h).
+// Checks, in order: size (over kMaxCommandBytes: refused unread, no id echoed), JSON syntax,
+// an object, a key twice in one object (at any depth; refused, the key named), `id` (a
+// non-empty string), `op`, `point` (set/release/read: present, existing; set/release:
+// writable), `value` (set: bool for a bool point, a number otherwise, inside the point's
+// `valid` range when it has one), `hold` (set: a duration such as "30m", more than 0 and at
+// most kMaxHold).
 ParseResult parse_command(const std::string& payload, const config::Config& config);
+// The refusal of a payload of `bytes` over kMaxCommandBytes, which is never read.
+std::string oversized_error(std::size_t bytes);
 
 // The outcome of a command as the daemon reports it.
 struct Outcome {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "uplink/commands.h"
 #include "uplink/payloads.h"
 
 namespace farmgate::uplink {
@@ -71,6 +72,8 @@ std::variant<LinkSettings, std::string> link_settings(const config::Config& conf
   }
   s.topic_base = u.topic_prefix + "/" + config.gateway.id + "/";
   s.will_payload = offline_status_payload();
+  s.ack_timeout = u.ack_timeout;
+  s.max_message_bytes = kMaxCommandBytes;  // the link receives nothing but `cmd`
   return s;
 }
 

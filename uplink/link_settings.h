@@ -2,6 +2,7 @@
 // client needs. Pure except for reading password_file.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <variant>
 
@@ -26,6 +27,10 @@ struct LinkSettings {
   Duration keep_alive{30000};
   Duration connect_timeout{10000};
   Duration min_retry{1000}, max_retry{60000};  // reconnect backoff
+  // A PUBACK overdue by more than this drops and re-opens the connection (uplink.ack_timeout).
+  Duration ack_timeout{30000};
+  // Incoming messages larger than this are reported by size only, never copied.
+  std::size_t max_message_bytes = 4096;
 };
 
 // mqtt://h[:p] -> tcp://h:p (1883), mqtts://h[:p] -> ssl://h:p (8883); "" when neither.

@@ -52,20 +52,31 @@ struct MqttLink::Listeners {
   };
   struct Publish : mqtt::iaction_listener {
     MqttLink* link;
-    static std::uint64_t id_of(const mqtt::token& t) {
+    static std::uint64_t key_of(const mqtt::token& t) {
       return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(t.get_user_context()));
     }
     void on_success(const mqtt::token& t) override {
-      std::uint64_t id = id_of(t);
-      if (id) link->post([l = link, id] { l->handlers_.delivered(id); });
+      std::uint64_t key = key_of(t);
+      link->post([l = link, key] { l->on_ack(key, true); });
     }
     void on_failure(const mqtt::token& t) override {
-      std::uint64_t id = id_of(t);
-      if (id) link->post([l = link, id] { l->handlers_.failed(id); });
+      std::uint64_t key = key_of(t);
+      link->post([l = link, key] { l->on_ack(key, false); });
+    }
+  };
+  // The disconnect of a stalled connection: either way, connect again.
+  struct Reopen : mqtt::iaction_listener {
+    MqttLink* link;
+    void on_success(const mqtt::token&) override {
+      link->post([l = link] { l->connect(); });
+    }
+    void on_failure(const mqtt::token&) override {
+      link->post([l = link] { l->connect(); });
     }
   };
   Connect connect;
   Publish publish;
+  Reopen reopen;
 };
 
 template <typename F>
@@ -85,9 +96,11 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
       weak_alive_(alive_),
       listeners_(std::make_unique<Listeners>()),
       retry_timer_(io),
+      ack_timer_(io),
       retry_delay_(settings_.min_retry) {
   listeners_->connect.link = this;
   listeners_->publish.link = this;
+  listeners_->reopen.link = this;
   // No persistence, no offline buffer: the store is the buffer.
   client_ = std::make_unique<mqtt::async_client>(settings_.server_uri, settings_.client_id,
                                                  static_cast<mqtt::iclient_persistence*>(nullptr));
@@ -96,6 +109,8 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
       connected_ = ever_connected_ = true;
       retry_delay_ = settings_.min_retry;
       last_error_.clear();
+      awaiting_.clear();  // a clean session: nothing of the last connection will be acked
+      arm_ack_timer();
       log::info("uplink: connected to ", settings_.server_uri);
       handlers_.connected();
     });
@@ -103,14 +118,24 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
   client_->set_connection_lost_handler([this](const std::string& cause) {
     post([this, cause] {
       connected_ = false;
+      awaiting_.clear();
       last_error_ = "connection lost" + (cause.empty() ? "" : ": " + cause);
       log::warning("uplink: ", last_error_, "; reconnecting");
       handlers_.disconnected(last_error_);
     });
   });
   client_->set_message_callback([this](mqtt::const_message_ptr m) {
-    post([this, topic = m->get_topic(), payload = m->to_string()] {
-      handlers_.message(topic, payload);
+    // The size first, from Paho's own buffer: an oversized payload is never copied.
+    const std::size_t bytes = m->get_payload_ref().size();
+    const bool retained = m->is_retained();
+    if (bytes > settings_.max_message_bytes) {
+      post([this, topic = m->get_topic(), bytes, retained] {
+        if (handlers_.oversized) handlers_.oversized(topic, bytes, retained);
+      });
+      return;
+    }
+    post([this, topic = m->get_topic(), payload = m->to_string(), retained] {
+      handlers_.message(topic, payload, retained);
     });
   });
 }
@@ -119,6 +144,7 @@ MqttLink::~MqttLink() {
   alive_.reset();
   if (tls_probe_.joinable()) tls_probe_.join();
   retry_timer_.cancel();
+  ack_timer_.cancel();
   if (client_) {
     try {
       if (client_->is_connected()) client_->disconnect(0)->wait_for(std::chrono::seconds(1));
@@ -186,6 +212,7 @@ void MqttLink::stop() {
   if (stopping_) return;
   stopping_ = true;
   retry_timer_.cancel();
+  ack_timer_.cancel();
   if (!client_) return;
   try {
     if (client_->is_connected()) {
@@ -205,15 +232,85 @@ void MqttLink::stop() {
 bool MqttLink::publish(const std::string& topic, const std::string& payload, bool retained,
                        std::uint64_t id) {
   if (!connected_ || !client_) return false;
+  const std::uint64_t key = next_key_++;
   try {
     auto msg = mqtt::make_message(topic, payload, 1, retained);
-    client_->publish(msg, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+    awaiting_.emplace(key, Awaiting{id, std::chrono::steady_clock::now()});
+    client_->publish(msg, reinterpret_cast<void*>(static_cast<std::uintptr_t>(key)),
                      listeners_->publish);
     return true;
   } catch (const mqtt::exception& e) {
+    awaiting_.erase(key);
     // Typically the connection dropped and the loop has not heard yet.
     log::debug("uplink: publish on ", topic, " refused: ", e.what());
     return false;
+  }
+}
+
+void MqttLink::unsubscribe(const std::string& topic) {
+  if (!client_ || !connected_) return;
+  try {
+    client_->unsubscribe(topic);
+  } catch (const mqtt::exception& e) {
+    log::warning("uplink: unsubscribe from ", topic, " failed: ", e.what());
+  }
+}
+
+void MqttLink::on_ack(std::uint64_t key, bool ok) {
+  auto it = awaiting_.find(key);
+  if (it == awaiting_.end()) return;  // of a connection already given up
+  const std::uint64_t id = it->second.id;
+  awaiting_.erase(it);
+  if (id == 0) return;
+  if (ok) {
+    handlers_.delivered(id);
+  } else {
+    handlers_.failed(id);
+  }
+}
+
+void MqttLink::arm_ack_timer() {
+  if (ack_timer_armed_ || stopping_) return;
+  ack_timer_armed_ = true;
+  // Checked a few times per ack_timeout: a stall is seen at most ~1/4 of it late.
+  const Duration every = std::clamp(settings_.ack_timeout / 4, Duration(50), Duration(5000));
+  ack_timer_.expires_after(every);
+  ack_timer_.async_wait([this, alive = weak_alive_](boost::system::error_code ec) {
+    if (!alive.lock()) return;
+    ack_timer_armed_ = false;
+    if (ec || stopping_) return;
+    check_acks();
+    arm_ack_timer();
+  });
+}
+
+void MqttLink::check_acks() {
+  if (!connected_ || awaiting_.empty()) return;
+  const auto age = std::chrono::steady_clock::now() - awaiting_.begin()->second.sent;
+  if (age <= settings_.ack_timeout) return;
+  const auto ms = std::chrono::duration_cast<Duration>(age).count();
+  reopen("no PUBACK from " + settings_.server_uri + " for " + std::to_string(ms / 1000) + "." +
+         std::to_string(ms % 1000 / 100) + " s (uplink.ack_timeout " +
+         std::to_string(settings_.ack_timeout.count()) + " ms, " +
+         std::to_string(awaiting_.size()) +
+         " message(s) unacknowledged): dropping the connection and connecting again");
+}
+
+void MqttLink::reopen(const std::string& why) {
+  connected_ = false;
+  awaiting_.clear();
+  last_error_ = why;
+  log::warning("uplink: ", why);
+  if (handlers_.stalled) handlers_.stalled(why);
+  handlers_.disconnected(why);
+  // Paho reconnects by itself only after a connection it lost, not one we drop: until the
+  // next connect succeeds, retries are ours (on_connect_failed).
+  ever_connected_ = false;
+  try {
+    client_->disconnect(0, nullptr, listeners_->reopen);
+  } catch (const mqtt::exception& e) {
+    log::debug("uplink: disconnect of the stalled connection: ", e.what());
+    connect();
   }
 }
 

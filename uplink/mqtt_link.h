@@ -15,12 +15,22 @@
 //   connect is retried by this class with the same doubling backoff.
 // - Will: retained {"state":"offline"} on `status`; stop() publishes it itself, since a
 //   clean disconnect does not fire the will.
+// - Ack watchdog (spec §7): every publish is timed until its PUBACK. One overdue by more
+//   than settings.ack_timeout means the connection is dead in a way TCP and keep-alive do
+//   not see (a broker that accepts and never acknowledges): stalled() is reported, then
+//   disconnected(), the connection is dropped and opened again by this class (with the same
+//   backoff). The forwarder sends everything unacknowledged again on the new connection.
+// - Incoming messages over settings.max_message_bytes are reported by size through
+//   oversized() and never copied out of Paho (a 100 MB `cmd` must not become 400 MB).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,7 +47,11 @@ namespace farmgate::uplink {
 struct LinkHandlers {
   std::function<void()> connected;
   std::function<void(const std::string& why)> disconnected;  // lost, or a connect failed
-  std::function<void(const std::string& topic, const std::string& payload)> message;
+  // `retained`: the broker replayed a retained message on (re)subscribe.
+  std::function<void(const std::string& topic, const std::string& payload, bool retained)> message;
+  std::function<void(const std::string& topic, std::size_t bytes, bool retained)> oversized;
+  // A PUBACK was overdue: the why, before disconnected() and the re-open.
+  std::function<void(const std::string& why)> stalled;
   std::function<void(std::uint64_t id)> delivered;  // the broker acknowledged (PUBACK)
   std::function<void(std::uint64_t id)> failed;     // Paho gave up on it
 };
@@ -59,6 +73,8 @@ class MqttLink {
   bool publish(const std::string& topic, const std::string& payload, bool retained,
                std::uint64_t id);
   void subscribe(const std::string& topic);
+  void unsubscribe(const std::string& topic);
+  std::size_t awaiting_ack() const { return awaiting_.size(); }  // publishes without PUBACK
 
   bool connected() const { return connected_; }  // as the loop last heard it
   // The last connection problem, e.g. "TLS: ... certificate verify failed"; "" once connected.
@@ -80,6 +96,20 @@ class MqttLink {
   std::unique_ptr<Listeners> listeners_;  // must outlive client_
   std::unique_ptr<mqtt::async_client> client_;
   boost::asio::steady_timer retry_timer_;
+  // The watchdog: what was published on this connection and is not acknowledged yet, by a
+  // key of our own (Paho's user context), oldest first; `id` is the caller's.
+  struct Awaiting {
+    std::uint64_t id;
+    std::chrono::steady_clock::time_point sent;
+  };
+  std::map<std::uint64_t, Awaiting> awaiting_;
+  std::uint64_t next_key_ = 1;
+  boost::asio::steady_timer ack_timer_;
+  bool ack_timer_armed_ = false;
+  void arm_ack_timer();
+  void check_acks();
+  void on_ack(std::uint64_t key, bool ok);
+  void reopen(const std::string& why);
   Duration retry_delay_;
   bool started_ = false, ever_connected_ = false, connected_ = false, stopping_ = false;
   std::string last_error_;

@@ -155,6 +155,19 @@ nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats&
           {"buffer", buffer_json<nlohmann::json>(b)}};
 }
 
+nlohmann::json read_reply(const Reading& r) {
+  nlohmann::json j = {{"quality", to_string(r.quality)}, {"ts", r.ts_ms}};
+  if (!r.value) {
+    j["value"] = nullptr;
+  } else if (r.boolean) {
+    j["value"] = *r.value != 0;
+  } else {
+    j["value"] = *r.value;
+  }
+  if (!r.unit.empty()) j["unit"] = r.unit;
+  return j;
+}
+
 std::string offline_status_payload() { return R"({"state":"offline"})"; }
 
 }  // namespace farmgate::uplink

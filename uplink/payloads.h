@@ -46,6 +46,10 @@ std::string online_status_payload(const StatusSnapshot& s);
 std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer);
 // The same "devices" and "buffer" figures as an object, for the `status` command's result.
 nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& buffer);
+// The extra keys of a `read` command's ok result ({"id":…,"ok":true,...}): the reading's
+// "value" (true/false for a bool point, null when it has none), "unit" (when it has one),
+// "quality" and "ts". Built here with the other payloads so `read` speaks like telemetry.
+nlohmann::json read_reply(const Reading& r);
 // The will, and what a clean stop publishes: {"state":"offline"}.
 std::string offline_status_payload();
 

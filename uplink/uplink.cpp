@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/event.h"
 #include "common/log.h"
 
 namespace farmgate::uplink {
@@ -37,12 +38,41 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
         return link_->publish(topic(t == Forwarder::Topic::events ? "events" : "telemetry"),
                               payload, false, id);
       });
+  results_ = std::make_unique<ResultQueue>(
+      [this](const std::string& payload, std::uint64_t id) {
+        return link_->publish(topic("cmd/result"), payload, false, id);
+      },
+      tuning.result_window, tuning.result_high_water_bytes);
   LinkHandlers h;
   h.connected = [this] { on_connected(); };
-  h.disconnected = [this](const std::string&) { forwarder_->disconnected(); };
-  h.message = [this](const std::string& t, const std::string& p) { on_message(t, p); };
-  h.delivered = [this](std::uint64_t id) { forwarder_->delivered(id); };
-  h.failed = [this](std::uint64_t id) { forwarder_->failed(id); };
+  h.disconnected = [this](const std::string&) {
+    subscribed_ = paused_ = false;
+    forwarder_->disconnected();
+    results_->disconnected();
+  };
+  h.message = [this](const std::string& t, const std::string& p, bool retained) {
+    on_message(t, p, retained);
+  };
+  h.oversized = [this](const std::string& t, std::size_t bytes, bool retained) {
+    on_oversized(t, bytes, retained);
+  };
+  h.stalled = [this](const std::string& why) { on_stalled(why); };
+  h.delivered = [this](std::uint64_t id) {
+    stalled_ = false;
+    if (ResultQueue::owns(id)) {
+      results_->delivered(id);
+      watch_backlog();
+    } else {
+      forwarder_->delivered(id);
+    }
+  };
+  h.failed = [this](std::uint64_t id) {
+    if (ResultQueue::owns(id)) {
+      results_->failed(id);
+    } else {
+      forwarder_->failed(id);
+    }
+  };
   link_ = std::make_unique<MqttLink>(io, std::move(settings), std::move(h));
 }
 
@@ -50,7 +80,7 @@ Uplink::~Uplink() {
   alive_.reset();
   status_timer_.cancel();
   forwarder_->stop();
-  link_.reset();  // before the forwarder its handlers call
+  link_.reset();  // before the forwarder and the results its handlers call
 }
 
 void Uplink::start() { link_->start(); }
@@ -66,11 +96,17 @@ void Uplink::stop() {
 void Uplink::on_connected() {
   if (stopped_) return;
   // Subscribe first, on this connection, before anything else is published on it.
+  retained_seen_ = false;
+  retained_refused_.clear();
+  paused_ = false;
+  subscribed_ = true;
   link_->subscribe(topic("cmd"));
   StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
   link_->publish(topic("status"), online_status_payload(s), true, 0);
+  results_->connected();
   forwarder_->connected();
   arm_status_timer();
+  watch_backlog();
 }
 
 void Uplink::arm_status_timer() {
@@ -94,41 +130,36 @@ void Uplink::publish_status() {
   link_->publish(topic("status"), periodic_status_payload(s, store_.stats()), true, 0);
 }
 
-void Uplink::on_message(const std::string& t, const std::string& payload) {
-  if (t != topic("cmd") || stopped_) return;
-  if (rate_limited(payload)) return;
-  ParseResult parsed = parse_command(payload, config_);
-  if (auto* r = std::get_if<Refusal>(&parsed)) {
-    log::warning("uplink: command refused: ", r->error);
-    answer(r->id, Outcome{false, r->error, nullptr}, refusal_event(wall_ms(), *r));
-    return;
-  }
-  const Command& c = std::get<Command>(parsed);
-  if (!commands_) {
-    Outcome o{false, "commands are not handled by this gateway", nullptr};
-    answer(c.id, o, command_event(wall_ms(), c, o));
-    return;
-  }
-  auto answered = std::make_shared<bool>(false);
-  Reply reply = [this, alive = std::weak_ptr<bool>(alive_), answered, c](const Outcome& o) {
-    if (*answered || !alive.lock()) return;  // one answer per command
-    *answered = true;
-    answer(c.id, o, command_event(wall_ms(), c, o));
-  };
-  commands_(c, std::move(reply));
+void Uplink::on_stalled(const std::string& why) {
+  if (stalled_) return;  // one fault per streak: a broker that never acks is one fault
+  stalled_ = true;
+  store_.add(fault_event(wall_ms(), "uplink", why));
 }
 
-// A fixed one-second window: cheap, and a platform that retries a refused command after a
-// second gets through.
-bool Uplink::rate_limited(const std::string& payload) {
-  const auto now = std::chrono::steady_clock::now();
-  if (now - command_window_ >= std::chrono::seconds(1)) {
-    command_window_ = now;
-    commands_in_window_ = 0;
+void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained) {
+  if (t != topic("cmd") || stopped_) return;
+  Refusal r;
+  r.error = retained ? "retained commands are refused" : oversized_error(bytes);
+  if (retained) {
+    // Its content is unknown, so "the same retained payload" is "one of this size".
+    const std::string key = "size:" + std::to_string(bytes);
+    if (retained_seen_ && retained_refused_ == key) return;
+    retained_seen_ = true;
+    retained_refused_ = key;
+  } else if (rate_limited()) {
+    r.error = "rate limited";
+    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1);
   }
-  ++commands_in_window_;
-  if (commands_in_window_ <= max_commands_per_second_) return false;
-  // Parsed only to echo what can be read of it (size-capped like any command).
+  log::warning("uplink: command refused: ", r.error);
+  refuse(r, true);
+}
+
+// The broker replays the retained `cmd` on every subscribe: what it holds was meant for
+// the moment it was sent (and was executed then, when it came live), never for a restart.
+void Uplink::on_retained(const std::string& payload) {
+  if (retained_seen_ && retained_refused_ == payload) return;  // a re-subscribe replays it
+  retained_seen_ = true;
+  retained_refused_ = payload;
   ParseResult parsed = parse_command(payload, config_);
   Refusal r;
   if (auto* refused = std::get_if<Refusal>(&parsed)) {
@@ -139,20 +170,115 @@ bool Uplink::rate_limited(const std::string& payload) {
     r.op = to_string(c.op);
     r.point = c.point;
   }
-  r.error = "rate limited";
-  if (commands_in_window_ == max_commands_per_second_ + 1) {
-    log::warning("uplink: more than ", max_commands_per_second_,
-                 " commands in a second: the excess is refused");
-    store_.add(refusal_event(wall_ms(), r));
-  }
-  link_->publish(topic("cmd/result"), refusal_payload(r), false, 0);
-  return true;
+  r.error = "retained commands are refused";
+  log::warning("uplink: retained command ", r.id, " refused (clear it with an empty retained ",
+               "message on ", topic("cmd"), ")");
+  refuse(r, true);
 }
 
-void Uplink::answer(const std::string& id, const Outcome& outcome, Event event) {
-  store_.add(std::move(event));
-  if (!link_->publish(topic("cmd/result"), result_payload(id, outcome), false, 0))
-    log::warning("uplink: result of command ", id, " not sent: not connected");
+void Uplink::on_message(const std::string& t, const std::string& payload, bool retained) {
+  if (t != topic("cmd") || stopped_) return;
+  // An empty retained payload is how a retained message is cleared: nothing to answer.
+  if (retained) return payload.empty() ? void() : on_retained(payload);
+  ParseResult parsed = parse_command(payload, config_);
+  const std::string& id = std::holds_alternative<Command>(parsed)
+                              ? std::get<Command>(parsed).id
+                              : std::get<Refusal>(parsed).id;
+  const auto now = std::chrono::steady_clock::now();
+  if (!id.empty()) {
+    if (const CommandIds::Entry* seen = ids_.find(id, now)) {
+      log::info("uplink: command ", id, " seen before: its first result again");
+      if (seen->result) {
+        results_->push(*seen->result);
+        watch_backlog();
+      } else {
+        ids_.await(id);
+      }
+      return;
+    }
+  }
+  if (rate_limited()) {
+    Refusal r;
+    if (auto* refused = std::get_if<Refusal>(&parsed)) {
+      r = *refused;
+    } else {
+      const Command& c = std::get<Command>(parsed);
+      r.id = c.id;
+      r.op = to_string(c.op);
+      r.point = c.point;
+    }
+    r.error = "rate limited";
+    if (commands_in_window_ == max_commands_per_second_ + 1)
+      log::warning("uplink: more than ", max_commands_per_second_,
+                   " commands in a second: the excess is refused");
+    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1);
+  }
+  ids_.begin(id, now);
+  if (auto* r = std::get_if<Refusal>(&parsed)) {
+    log::warning("uplink: command ", r->id.empty() ? "" : r->id + " ", "refused: ", r->error);
+    answer(r->id, refusal_payload(*r), refusal_event(wall_ms(), *r));
+    return;
+  }
+  const Command& c = std::get<Command>(parsed);
+  if (!commands_) {
+    Outcome o{false, "commands are not handled by this gateway", nullptr};
+    answer(c.id, result_payload(c.id, o), command_event(wall_ms(), c, o));
+    return;
+  }
+  auto answered = std::make_shared<bool>(false);
+  Reply reply = [this, alive = std::weak_ptr<bool>(alive_), answered, c](const Outcome& o) {
+    if (*answered || !alive.lock()) return;  // one answer per command
+    *answered = true;
+    answer(c.id, result_payload(c.id, o), command_event(wall_ms(), c, o));
+  };
+  commands_(c, std::move(reply));
+}
+
+// A fixed one-second window: cheap, and a platform that retries a refused command after a
+// second gets through.
+bool Uplink::rate_limited() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - command_window_ >= std::chrono::seconds(1)) {
+    command_window_ = now;
+    commands_in_window_ = 0;
+  }
+  ++commands_in_window_;
+  return commands_in_window_ > max_commands_per_second_;
+}
+
+// Refused without being remembered: a rate-limited or retained command may come again.
+void Uplink::refuse(const Refusal& r, bool record) {
+  if (record) store_.add(refusal_event(wall_ms(), r));
+  results_->push(refusal_payload(r));
+  watch_backlog();
+}
+
+void Uplink::answer(const std::string& id, const std::string& payload,
+                    std::optional<Event> event) {
+  if (event) store_.add(std::move(*event));
+  const int waiting = id.empty() ? 0 : ids_.answer(id, payload);
+  for (int i = 0; i <= waiting; ++i) results_->push(payload);
+  watch_backlog();
+}
+
+// Back-pressure: results cannot be dropped, so past the high-water mark no more commands
+// are taken (the broker, not this process, holds or drops what the platform sends
+// meanwhile, and the platform sees no result for those and may retry); taken again once
+// most results are out.
+void Uplink::watch_backlog() {
+  if (!link_->connected()) return;
+  if (!paused_ && subscribed_ && results_->over_high_water()) {
+    paused_ = true;
+    subscribed_ = false;
+    log::warning("uplink: ", results_->queued(), " command results waiting (",
+                 results_->bytes() >> 10, " KiB): not taking commands until they are sent");
+    link_->unsubscribe(topic("cmd"));
+  } else if (paused_ && results_->drained()) {
+    paused_ = false;
+    subscribed_ = true;
+    log::info("uplink: command results sent: taking commands again");
+    link_->subscribe(topic("cmd"));
+  }
 }
 
 }  // namespace farmgate::uplink

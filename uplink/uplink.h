@@ -7,12 +7,25 @@
 // then the forwarder sends (events first, then the telemetry backlog). Every status_interval
 // while connected: the retained periodic status (StatusSource's figures + store.stats()).
 //
-// Commands: a payload on `cmd` is parsed and validated (commands.h). A refused one is
-// answered here ({"id":…,"ok":false,"error":…} on cmd/result) and recorded as a `command`
-// event in the store; a valid one goes to the CommandHandler, which answers through the
-// Reply it is given (once, on the loop, now or later); the answer goes to cmd/result and
-// its `command` event to the store. The daemon's commit() makes the events durable.
-// Commands are rate-limited (Tuning::max_commands_per_second).
+// Commands (spec §5, §7), in this order:
+// - over 4 KiB: refused by size, never copied nor read (the link reports only its size);
+// - retained (the broker replays it on every subscribe): refused, "retained commands are
+//   refused", once per connection; never executed;
+// - parsed and validated (commands.h; a duplicate key is refused);
+// - an `id` seen in the last 10 minutes (command_ids.h): its first result again, not
+//   executed again, no new event;
+// - rate-limited (Tuning::max_commands_per_second): the excess is answered "rate limited",
+//   not executed and not remembered (a retry later is taken);
+// - a refused one is answered here; a valid one goes to the CommandHandler, which answers
+//   through the Reply it is given (once, on the loop, now or later).
+// Every answer goes to cmd/result through the ResultQueue (result_queue.h): exactly one
+// result per command however many arrive, sent as the link's window allows; when results
+// pile up past its high-water mark, `cmd` is unsubscribed until they are out. Every
+// command taken also becomes a `command` event in the store (the daemon's commit() makes it
+// durable), except rate-limited ones past the first of a window.
+//
+// A PUBACK overdue by more than uplink.ack_timeout (mqtt_link.h) adds an `uplink` fault
+// event (one per streak of stalls without any acknowledgement between) and reconnects.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -20,14 +33,17 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
 #include "store/store.h"
+#include "uplink/command_ids.h"
 #include "uplink/commands.h"
 #include "uplink/forwarder.h"
 #include "uplink/mqtt_link.h"
 #include "uplink/payloads.h"
+#include "uplink/result_queue.h"
 
 namespace farmgate::uplink {
 
@@ -43,6 +59,9 @@ class Uplink {
     // ok:false "rate limited" and not executed. Only the first refused one of a window is
     // recorded as a `command` event, so a flood cannot fill the buffer with events.
     int max_commands_per_second = 10;
+    std::size_t result_window = 16;  // cmd/result messages awaiting their PUBACK
+    // Results queued past this (bytes): `cmd` is unsubscribed until a quarter is left.
+    std::size_t result_high_water_bytes = 8u << 20;
   };
 
   // REQUIRES config.uplink. Throws std::runtime_error with a message for the user when the
@@ -69,11 +88,19 @@ class Uplink {
   const std::string& last_error() const { return link_->last_error(); }  // "" when fine
   std::string topic(const std::string& leaf) const { return base_ + leaf; }
   std::size_t in_flight() const { return forwarder_->in_flight(); }
+  std::size_t results_queued() const { return results_->queued(); }
 
  private:
   void on_connected();
-  void on_message(const std::string& topic, const std::string& payload);
-  void answer(const std::string& id, const Outcome& outcome, Event event);
+  void on_message(const std::string& topic, const std::string& payload, bool retained);
+  void on_oversized(const std::string& topic, std::size_t bytes, bool retained);
+  void on_retained(const std::string& payload);
+  void on_stalled(const std::string& why);
+  // The one way out for a result: remembered under its id (duplicates waiting get it too),
+  // its event recorded (when there is one), queued for cmd/result.
+  void answer(const std::string& id, const std::string& payload, std::optional<Event> event);
+  void refuse(const Refusal& r, bool record);
+  void watch_backlog();
   void publish_status();
   void arm_status_timer();
 
@@ -88,11 +115,18 @@ class Uplink {
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<MqttLink> link_;
   boost::asio::steady_timer status_timer_;
-  bool rate_limited(const std::string& payload);
+  bool rate_limited();
   int max_commands_per_second_;
   std::chrono::steady_clock::time_point command_window_{};
   int commands_in_window_ = 0;
   bool status_timer_armed_ = false, stopped_ = false;
+  std::unique_ptr<ResultQueue> results_;
+  CommandIds ids_;
+  bool subscribed_ = false;          // `cmd`, on this connection
+  bool paused_ = false;              // `cmd` unsubscribed: results must drain first
+  std::string retained_refused_;     // the retained payload refused on this connection
+  bool retained_seen_ = false;
+  bool stalled_ = false;             // a stall fault raised, no PUBACK since
 };
 
 }  // namespace farmgate::uplink

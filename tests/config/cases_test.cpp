@@ -48,7 +48,8 @@ std::string summary(const Config& c) {
       << " cert_file=" << u.cert_file << " key_file=" << u.key_file
       << " topic_prefix=" << u.topic_prefix << " max_batch=" << u.max_batch
       << " publish_interval=" << ms(u.publish_interval)
-      << " status_interval=" << ms(u.status_interval) << " allow_insecure=" << u.allow_insecure
+      << " status_interval=" << ms(u.status_interval)
+      << " ack_timeout=" << ms(u.ack_timeout) << " allow_insecure=" << u.allow_insecure
       << " " << where(u.pos) << "\n";
   }
   for (const auto& b : c.buses) {

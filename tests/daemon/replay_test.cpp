@@ -60,7 +60,7 @@ TEST_CASE("replay prints the rule's actuator change and leaves the buffer untouc
                          &out);
   INFO(out);
   CHECK(code == 0);
-  CHECK(out.find("pond1_relay.aerator -> on  (rule aerate-low-oxygen)") != std::string::npos);
+  CHECK(out.find("actuator pond1_relay.aerator -> on (rule aerate-low-oxygen)") != std::string::npos);
 
   struct stat after {};
   REQUIRE(stat(db.c_str(), &after) == 0);

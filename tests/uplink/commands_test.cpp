@@ -25,6 +25,9 @@ struct RefusalCase {
 
 TEST_CASE("every refusal reason of the cmd topic gives a clear error", "[commands]") {
   const std::string big = R"({"id":"c-big","op":"status","pad":")" + std::string(5000, 'x') + "\"}";
+  // Same keys in two different objects are fine.
+  REQUIRE(std::holds_alternative<Command>(
+      parse_command(R"({"id":"c-0","op":"status","a":{"id":1},"b":{"id":2}})", cfg())));
   const RefusalCase cases[] = {
       {"malformed JSON", R"({"id":"c-1","op":)", "malformed JSON", ""},
       {"not an object", R"(["set"])", "a command must be a JSON object", ""},
@@ -63,8 +66,20 @@ TEST_CASE("every refusal reason of the cmd topic gives a clear error", "[command
       {"hold a number",
        R"({"id":"c-14","op":"set","point":"pond1_relay.aerator","value":true,"hold":30})",
        "`hold` must be a duration string such as \"30m\"", "c-14"},
+      // Never read: not even its id is echoed.
       {"payload over 4 KiB", big,
-       "payload is " + std::to_string(big.size()) + " bytes, over the limit of 4096", "c-big"},
+       "payload is " + std::to_string(big.size()) + " bytes, over the limit of 4096", ""},
+      {"a key twice: the last value would silently win",
+       R"({"id":"c-15","op":"set","point":"pond1_relay.aerator","value":false,"value":true,"hold":"1m"})",
+       "duplicate key \"value\": a key may appear once in an object", "c-15"},
+      {"a key twice in a nested object",
+       R"({"id":"c-16","op":"status","x":{"a":1,"a":2}})",
+       "duplicate key \"a\": a key may appear once in an object", "c-16"},
+      {"the id twice: neither is echoed", R"({"id":"c-a","id":"c-b","op":"status"})",
+       "duplicate key \"id\": a key may appear once in an object", ""},
+      {"a duplicate key with control characters is escaped in the answer",
+       "{\"id\":\"c-17\",\"op\":\"status\",\"k\\n<2>\":1,\"k\\n<2>\":2}",
+       "duplicate key \"k\\n<2>\": a key may appear once in an object", "c-17"},
   };
   for (const auto& c : cases) {
     DYNAMIC_SECTION(c.name) {
