@@ -123,11 +123,18 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
                                     {"cert_file", u.cert_file},
                                     {"key_file", u.key_file}})
       if (!file.empty())
-        if (std::string why = why_unreadable(*ctx.service_user, file); !why.empty())
+        if (std::string why = why_unreadable(*ctx.service_user, file); !why.empty()) {
+          struct stat st {};
+          const struct group* gr = ::getgrgid(ctx.service_user->gid);
+          const std::string group = gr ? gr->gr_name : std::to_string(ctx.service_user->gid);
+          // Advice only for a file that is there: a missing one needs no chmod.
+          const std::string advice = ::stat(file.c_str(), &st) != 0
+                                         ? ""
+                                         : " (for example: chown root:" + group + " " + file +
+                                               " && chmod 0640 " + file + ")";
           r.error_at_value(key, file + " cannot be read by user " + ctx.service_user->name +
-                                    ", the service's account: " + why + " (for example: chown root:" +
-                                    ctx.service_user->name + " " + file + " && chmod 0640 " + file +
-                                    ")");
+                                    ", the service's account: " + why + advice);
+        }
   // Secrets others can read are leaked secrets: say so at `check` and at `run` (a warning,
   // as a package may be half set up; the daemon still starts). docs/install.md asks for
   // root:farmgate 0640: the service's group reading it is the point, not a leak.
