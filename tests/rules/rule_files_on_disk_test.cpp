@@ -2,6 +2,7 @@
 // that is not a readable, non-empty regular file under 4 MiB is an error at FILE:1:1, all
 // of them reported in one run, and no rule set comes back (the running rules stay).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
