@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <unordered_set>
 
 #include "config/sections.h"
 #include "config/yaml_file.h"
@@ -27,11 +28,9 @@ Diagnostics in_reading_order(const Diagnostics& in, const std::string& main_file
     return ka < kb;
   });
   Diagnostics out;
-  std::vector<std::string> printed;
+  std::unordered_set<std::string> printed;  // a set: 100k unknown keys must not be quadratic
   for (const auto& d : list) {
-    const std::string s = d.str();
-    if (std::find(printed.begin(), printed.end(), s) != printed.end()) continue;
-    printed.push_back(s);
+    if (!printed.insert(d.str()).second) continue;
     if (d.severity == Diagnostic::Severity::error)
       out.error(d.pos, d.message);
     else
@@ -53,7 +52,8 @@ void load_into(const std::string& path, const LoadOptions& options, Config& cfg,
   std::vector<std::string> profile_dirs = read_profile_dirs(r, dir);
   profile_dirs.insert(profile_dirs.end(), options.shipped_profile_dirs.begin(),
                       options.shipped_profile_dirs.end());
-  LoadContext ctx{path, dir, diags, ProfileLibrary(profile_dirs), options.zoneinfo_dir};
+  LoadContext ctx{path, dir, diags, ProfileLibrary(profile_dirs), options.zoneinfo_dir,
+                  options.service_user ? &*options.service_user : nullptr};
   cfg.path = path;
   cfg.profile_dirs = profile_dirs;
 
@@ -95,6 +95,7 @@ LoadResult load(const std::string& path, const LoadOptions& options) {
     // A bug of ours, not the user's: still a diagnostic, never a crash of `check` or a reload.
     diags.error({path, 1, 1}, std::string("internal error while reading the file: ") + e.what());
   }
+  result.rule_files = cfg.rule_files;
   result.diagnostics = in_reading_order(diags, path);
   if (!result.diagnostics.has_errors()) result.config = std::move(cfg);
   return result;

@@ -1,4 +1,6 @@
 // gateway: and storage:.
+#include <sys/stat.h>
+
 #include <cctype>
 
 #include "config/sections.h"
@@ -23,6 +25,29 @@ bool is_gateway_id(const std::string& s) {
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
   return true;
+}
+
+// The folder systemd creates for the service (StateDirectory=farmgate in
+// systemd/farmgate.service, also made by the package's tmpfiles.d entry).
+const char* kStateDirectory = "/var/lib/farmgate";
+
+// `run` opens the buffer in an existing folder (the store creates files, not folders) and
+// writes the database, its -wal and -shm files and buffer.db.seq beside it.
+void check_storage_folder(MapReader& r, const std::string& path, const ServiceUser& user) {
+  std::string dir = dir_of(path);
+  if (dir.empty()) dir = ".";
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (dir == kStateDirectory) return;  // systemd makes it when the service starts
+    r.error_at_value("path", "the storage folder " + dir +
+                                 " does not exist: farmgate creates no folder (only systemd "
+                                 "creates /var/lib/farmgate for it); create it, owned by " +
+                                 user.name);
+    return;
+  }
+  if (std::string why = why_unwritable_folder(user, dir); !why.empty())
+    r.error_at_value("path", "the buffer cannot be created in " + dir + " by user " + user.name +
+                                 ", the service's account: " + why);
 }
 
 }  // namespace
@@ -62,6 +87,7 @@ void read_storage(const Field& field, LoadContext& ctx, Storage& out) {
     else
       out.path = join_path(ctx.dir, *p);
   }
+  if (ctx.service_user) check_storage_folder(r, out.path, *ctx.service_user);
   if (auto s = r.size("max_size")) {
     if (*s < (64u << 10))
       r.error_at_value("max_size", "max_size must be at least 64KiB");

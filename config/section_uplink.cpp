@@ -1,5 +1,6 @@
 // uplink: the MQTT broker and how to reach it.
 #include <arpa/inet.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
 
@@ -59,6 +60,26 @@ std::optional<BrokerUrl> parse_url(const std::string& url) {
   return u;
 }
 
+// "" when only the owner, root's group or the service's group may read `path`; else who else
+// can, and its mode. The service's group: `user`'s primary group (check), else `farmgate`.
+std::string secret_leak(const std::string& path, const ServiceUser* user) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  const struct group* gr = ::getgrgid(st.st_gid);
+  const struct group* farmgate = user ? nullptr : ::getgrnam("farmgate");
+  const bool service_group = st.st_gid == 0 || (user && st.st_gid == user->gid) ||
+                             (farmgate && farmgate->gr_gid == st.st_gid);
+  std::string who;
+  if ((st.st_mode & 007) != 0)
+    who = "can be read or written by others";
+  else if ((st.st_mode & 020) != 0)
+    who = "can be written by its group";
+  else if ((st.st_mode & 040) != 0 && !service_group)
+    who = "can be read by its group " + (gr ? std::string(gr->gr_name) : std::to_string(st.st_gid));
+  if (who.empty()) return "";
+  return who + " (" + owner_and_mode(path) + ")";
+}
+
 // Spec §7: an IP literal in 127.0.0.0/8, ::1 (any spelling of it), or exactly `localhost`.
 // A name is never trusted by its look: `127.attacker.example` resolves wherever its owner
 // wants, and so may any name but the one every system maps to itself.
@@ -108,17 +129,32 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   u.ca_file = path_of("ca_file");
   u.cert_file = path_of("cert_file");
   u.key_file = path_of("key_file");
+  if (ctx.service_user)
+    for (const auto& [key, file] : {std::pair<const char*, const std::string&>{"password_file", u.password_file},
+                                    {"ca_file", u.ca_file},
+                                    {"cert_file", u.cert_file},
+                                    {"key_file", u.key_file}})
+      if (!file.empty())
+        if (std::string why = why_unreadable(*ctx.service_user, file); !why.empty()) {
+          struct stat st {};
+          const struct group* gr = ::getgrgid(ctx.service_user->gid);
+          const std::string group = gr ? gr->gr_name : std::to_string(ctx.service_user->gid);
+          // Advice only for a file that is there: a missing one needs no chmod.
+          const std::string advice = ::stat(file.c_str(), &st) != 0
+                                         ? ""
+                                         : " (for example: chown root:" + group + " " + file +
+                                               " && chmod 0640 " + file + ")";
+          r.error_at_value(key, file + " cannot be read by user " + ctx.service_user->name +
+                                    ", the service's account: " + why + advice);
+        }
   // Secrets others can read are leaked secrets: say so at `check` and at `run` (a warning,
-  // as a package may be half set up; the daemon still starts).
+  // as a package may be half set up; the daemon still starts). docs/install.md asks for
+  // root:farmgate 0640: the service's group reading it is the point, not a leak.
   for (const char* key : {"password_file", "key_file"}) {
     const std::string& secret = std::string(key) == "key_file" ? u.key_file : u.password_file;
-    struct stat st {};
-    if (!secret.empty() && ::stat(secret.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-      char mode[8];
-      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-      r.warning_at_value(key, secret + " can be read by its group or by others (mode " + mode +
-                                  "): chmod 600 " + secret);
-    }
+    if (const std::string leak = secret.empty() ? "" : secret_leak(secret, ctx.service_user); !leak.empty())
+      r.warning_at_value(key, secret + " " + leak + ": chown root:farmgate " + secret +
+                                  " && chmod 0640 " + secret);
   }
   if (r.has("cert_file") != r.has("key_file"))
     r.error_at_value(r.has("cert_file") ? "cert_file" : "key_file",

@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "config/profiles.h"
+#include "config/service_access.h"
 #include "config/yaml_walker.h"
 
 namespace farmgate::config {
@@ -18,6 +19,7 @@ struct LoadContext {
   Diagnostics& diags;
   ProfileLibrary profiles;
   std::string zoneinfo_dir;  // where gateway.timezone is looked up
+  const ServiceUser* service_user = nullptr;  // `check`: judge file access as this account
 };
 
 // Device and point names: [A-Za-z_][A-Za-z0-9_]* (a '-' would read as minus in a rule).
@@ -26,7 +28,8 @@ bool is_identifier(const std::string& s);
 void read_gateway(const Field& field, LoadContext& ctx, Gateway& out);
 // The rule files of `rules:` (globs relative to `dir`, expanded in order, each sorted). A glob
 // that matches nothing is a warning at the glob; absent `rules:` means rules.d/*.yaml, which
-// may match nothing silently (a config without rules is fine).
+// may match nothing silently (a config without rules is fine). A path without glob
+// characters that does not exist, and a folder that exists but cannot be listed, are errors.
 std::vector<std::string> read_rule_files(MapReader& top, const std::string& dir);
 // The `profiles:` folders, relative to `dir`; one that is not a folder is a warning at it.
 std::vector<std::string> read_profile_dirs(MapReader& top, const std::string& dir);

@@ -27,6 +27,10 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
   std::string best;
   int best_d = 3;
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skipping those keeps a huge
+    // unknown key (a pasted blob) from costing length x length work.
+    const std::size_t longer = std::max(lower.size(), c.size());
+    if (longer - std::min(lower.size(), c.size()) >= static_cast<std::size_t>(best_d)) continue;
     const int dist = edit_distance(lower, c);
     if (dist < best_d && dist * 2 < static_cast<int>(c.size())) {
       best = c;

@@ -1,31 +1,19 @@
 #include "config/yaml_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <system_error>
+#include "config/file_read.h"
 
 namespace farmgate::config {
 
 std::optional<YAML::Node> read_yaml_file(const std::string& path, Diagnostics& diags) {
   const SourcePos top{path, 1, 1};
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    diags.error(top, "cannot read the file: it is a folder");
+  FileRead file = read_regular_file(path);
+  if (!file.ok) {
+    diags.error(top, "cannot read the file: " + file.error);
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(top, std::string("cannot read the file: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
   YAML::Node doc;
   try {
-    doc = YAML::Load(text.str());
+    doc = YAML::Load(file.bytes);
   } catch (const YAML::Exception& e) {
     // yaml-cpp marks are 0-based; a missing mark (-1) becomes 1:1.
     diags.error(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "config/suggest.h"
 #include "config/units.h"
@@ -47,6 +48,8 @@ Fields Fields::of_map(const YAML::Node& map, const std::string& file, Diagnostic
     return f;
   }
   f.ok = true;
+  // Index of the keys seen: a file of 100k keys is checked in linear time, not quadratic.
+  std::unordered_map<std::string, std::size_t> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     Field field{"", it->first, it->second, file};
     if (!it->first.IsScalar()) {
@@ -54,9 +57,10 @@ Fields Fields::of_map(const YAML::Node& map, const std::string& file, Diagnostic
       continue;
     }
     field.key = it->first.Scalar();
-    if (const Field* first = f.find(field.key)) {
+    const auto [first, fresh] = seen.emplace(field.key, f.entries.size());
+    if (!fresh) {
       diags.error(field.key_pos(), "duplicate key '" + field.key + "' (first at " +
-                                       line_col(first->key_pos()) + ")");
+                                       line_col(f.entries[first->second].key_pos()) + ")");
       continue;
     }
     f.entries.push_back(std::move(field));

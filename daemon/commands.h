@@ -9,7 +9,9 @@ namespace farmgate::daemon {
 
 enum ExitCode { kOk = 0, kRuntimeFailure = 1, kUsageError = 2 };
 
-int cmd_check(const std::string& config_path);
+// `service_user`: the account whose access to the files is judged ("" = the default,
+// config::default_service_user()).
+int cmd_check(const std::string& config_path, const std::string& service_user = "");
 int cmd_read(const std::string& config_path, const std::vector<std::string>& points);
 int cmd_write(const std::string& config_path, const std::string& point, const std::string& value);
 int cmd_scan(const std::string& config_path, const std::string& bus, const std::string& units);

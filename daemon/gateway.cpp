@@ -2,9 +2,6 @@
 
 #include <cmath>
 #include <csignal>
-#include <fstream>
-#include <sstream>
-#include <tuple>
 
 #include <boost/asio/post.hpp>
 
@@ -13,6 +10,7 @@
 #include "common/log.h"
 #include "daemon/format.h"
 #include "daemon/ownership.h"
+#include "daemon/reload_plan.h"
 #include "daemon/systemd_notify.h"
 #include "drivers/modbus/codec.h"
 
@@ -36,76 +34,6 @@ std::vector<std::string> actuator_points(const rules::RuleSet& rs) {
   return points;
 }
 
-std::vector<config::Device> devices_on(const config::Config& cfg, const std::string& bus) {
-  std::vector<config::Device> out;
-  for (const auto& d : cfg.devices)
-    if (d.bus == bus) out.push_back(d);
-  return out;
-}
-
-// Equality of what a BusOwner was built from (source positions left out).
-bool same_link(const config::Bus& a, const config::Bus& b) {
-  if (a.is_rtu() != b.is_rtu()) return false;
-  if (a.is_rtu()) {
-    const auto &x = std::get<config::RtuSettings>(a.link), &y = std::get<config::RtuSettings>(b.link);
-    return std::tie(x.device, x.baud, x.parity, x.data_bits, x.stop_bits, x.rs485) ==
-           std::tie(y.device, y.baud, y.parity, y.data_bits, y.stop_bits, y.rs485);
-  }
-  const auto &x = std::get<config::TcpSettings>(a.link), &y = std::get<config::TcpSettings>(b.link);
-  return std::tie(x.host, x.port) == std::tie(y.host, y.port);
-}
-
-bool same_bus(const config::Bus& a, const config::Bus& b) {
-  return same_link(a, b) && std::tie(a.name, a.timeout, a.gap, a.retries) ==
-                                std::tie(b.name, b.timeout, b.gap, b.retries);
-}
-
-bool same_point(const config::Point& a, const config::Point& b) {
-  return std::tie(a.name, a.id, a.table, a.address, a.type, a.order, a.scale, a.offset, a.unit,
-                  a.valid_min, a.valid_max, a.writable) ==
-         std::tie(b.name, b.id, b.table, b.address, b.type, b.order, b.scale, b.offset, b.unit,
-                  b.valid_min, b.valid_max, b.writable);
-}
-
-bool same_devices(const std::vector<config::Device>& a, const std::vector<config::Device>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto &x = a[i], &y = b[i];
-    if (std::tie(x.name, x.bus, x.unit, x.poll, x.stale_after, x.max_registers, x.max_gap) !=
-            std::tie(y.name, y.bus, y.unit, y.poll, y.stale_after, y.max_registers, y.max_gap) ||
-        x.points.size() != y.points.size())
-      return false;
-    for (size_t j = 0; j < x.points.size(); ++j)
-      if (!same_point(x.points[j], y.points[j])) return false;
-  }
-  return true;
-}
-
-std::string file_content(const std::string& path) {
-  if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// Everything an Uplink reads when it is built: equal keys mean the running one can stay.
-// The files' contents count too (a rotated password or certificate needs a new connection).
-std::string uplink_key(const config::Config& cfg) {
-  if (!cfg.uplink) return "";
-  const config::Uplink& u = *cfg.uplink;
-  std::ostringstream k;
-  for (const std::string* f : {&cfg.gateway.id, &u.url, &u.client_id, &u.username, &u.topic_prefix})
-    k << f->size() << ':' << *f << '|';
-  for (const std::string* f : {&u.password_file, &u.ca_file, &u.cert_file, &u.key_file}) {
-    const std::string c = file_content(*f);
-    k << f->size() << ':' << *f << '|' << c.size() << ':' << c << '|';
-  }
-  k << u.max_batch << '|' << u.publish_interval.count() << '|' << u.status_interval.count() << '|'
-    << u.ack_timeout.count() << '|' << u.allow_insecure;
-  return k.str();
-}
-
 void log_event(const Event& e) {
   log::write(e.type == "actuator" ? log::Level::info : log::Level::warning, event_text(e));
 }
@@ -120,7 +48,8 @@ Gateway::Gateway(boost::asio::io_context& io, std::string config_path, Setup set
       commit_timer_(io),
       tick_timer_(io),
       watchdog_timer_(io),
-      signals_(io, SIGTERM, SIGINT, SIGHUP) {}
+      signals_(io, SIGTERM, SIGINT, SIGHUP),
+      reloader_(io, config_path_) {}
 
 Gateway::~Gateway() { stop_parts(); }
 
@@ -128,6 +57,7 @@ void Gateway::start() {
   buffer_lock_ = claim_buffer(*setup_.config);
   check_serial_ports(*setup_.config);
   store_ = store::Store::open(setup_.config->storage);
+  uplink_key_ = uplink_files_digest(*setup_.config);
   start_parts();
   arm(commit_timer_, setup_.config->storage.commit_interval, &Gateway::commit);
   arm(tick_timer_, kTickEvery, &Gateway::tick);
@@ -180,7 +110,6 @@ void Gateway::start_parts(const rules::Engine* previous) {
         [this](const uplink::Command& c, uplink::Uplink::Reply reply) {
           handle_command(c, std::move(reply));
         });
-    uplink_key_ = uplink_key(cfg);
     uplink_->start();
   }
 }
@@ -391,35 +320,47 @@ void Gateway::wait_for_signal() {
   });
 }
 
+// Spec §7: the files are read and parsed on ReloadLoader's thread; only the swap below runs
+// on the loop.
 void Gateway::reload() {
   systemd::reloading();
   log::info("reloading ", config_path_);
-  Setup next = load_setup(config_path_);
+  reloader_.request([this](LoadedSetup loaded) { apply_reload(std::move(loaded)); });
+}
+
+void Gateway::apply_reload(LoadedSetup loaded) {
+  if (stopping_) return;
+  Setup& next = loaded.setup;
+  // A file of 100k mistakes must not become 100k log lines written from the loop.
+  constexpr size_t kLoggedDiagnostics = 50;
+  const auto& all = next.diagnostics.all();
+  for (size_t i = 0; i < all.size() && i < kLoggedDiagnostics; ++i)
+    log::write(all[i].severity == config::Diagnostic::Severity::error ? log::Level::error
+                                                                     : log::Level::warning,
+               all[i].str());
+  if (all.size() > kLoggedDiagnostics)
+    log::warning("... and ", all.size() - kLoggedDiagnostics, " more (farmgate check -c ",
+                 config_path_, " lists them all)");
   if (!next.ok()) {
     std::string first;
     size_t errors = 0;
-    for (const auto& d : next.diagnostics.all()) {
-      log::write(d.severity == config::Diagnostic::Severity::error ? log::Level::error
-                                                                 : log::Level::warning,
-                 d.str());
+    for (const auto& d : all)
       if (d.severity == config::Diagnostic::Severity::error && errors++ == 0) first = d.str();
-    }
     record(config_event(wall_ms(), false,
                         std::to_string(errors) + " error(s), running config kept; first: " + first));
     systemd::ready("reload rejected; running config kept");
     return;
   }
-  for (const auto& d : next.diagnostics.all()) log::warning(d.str());
-  if (next.config->storage.path != setup_.config->storage.path)
-    log::warning("storage.path changed: takes effect at the next start");
+  const ReloadPlan plan =
+      plan_reload(*setup_.config, uplink_key_, *next.config, loaded.uplink_files);
+  for (const auto& note : plan.notes) log::warning(note);
   next.config->storage = setup_.config->storage;  // the open buffer stays
 
   // Buses whose settings and devices did not change keep polling; the others stop here and
   // start_parts() starts the new ones.
   std::vector<BusSlot> kept;
   for (auto& slot : buses_) {
-    const config::Bus* b = next.config->find_bus(slot.bus.name);
-    if (b && same_bus(*b, slot.bus) && same_devices(devices_on(*next.config, b->name), slot.devices)) {
+    if (!plan.restarts(slot.bus.name)) {
       kept.push_back(std::move(slot));
     } else {
       log::info("bus ", slot.bus.name, " changed: restarting it");
@@ -428,11 +369,12 @@ void Gateway::reload() {
     }
   }
   buses_ = std::move(kept);
-  if (uplink_ && uplink_key(*next.config) != uplink_key_) {
+  if (uplink_ && plan.reconnect_uplink) {
     log::info("uplink settings changed: reconnecting");
     uplink_->stop();
     uplink_.reset();
   }
+  uplink_key_ = loaded.uplink_files;
   std::unique_ptr<rules::Engine> previous = std::move(engine_);
   setup_ = std::move(next);
   start_parts(previous.get());

@@ -8,8 +8,9 @@
 //
 // Start-up order: the buffer is opened (READY is sent after it), the buses start polling,
 // the actuators' actual state is read, and only then may the engine drive them. SIGTERM and
-// SIGINT stop cleanly; SIGHUP reloads into a scratch Setup that replaces the running one only
-// when it is valid. Not thread-safe: everything runs on the loop.
+// SIGINT stop cleanly; SIGHUP reloads into a scratch Setup, read and parsed on a worker thread
+// (daemon/reload_loader.h) so the loop keeps polling meanwhile, that replaces the running one
+// only when it is valid. Not thread-safe: everything runs on the loop.
 //
 // An accepted reload keeps what the new config did not change: the engine is rebuilt from the
 // new config and rules and takes over the old one's state (rules/engine_state.h: holds,
@@ -19,7 +20,8 @@
 // started anew); the Uplink stays connected when its settings (url, client_id, username,
 // password_file and its content, ca/cert/key files and their content, topic_prefix,
 // max_batch, publish/status intervals, allow_insecure) and gateway.id are unchanged, and is
-// rebuilt (offline, then online) otherwise. The buffer is never reopened.
+// rebuilt (offline, then online) otherwise. The buffer is never reopened. What changes
+// what is decided by daemon/reload_plan.h from the config model.
 #pragma once
 
 #include <map>
@@ -32,6 +34,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/file_lock.h"
+#include "daemon/reload_loader.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/bus_owner.h"
 #include "rules/engine.h"
@@ -66,6 +69,7 @@ class Gateway {
   // read-in, uplink (a kept one gets the new config). At start and on reload.
   void start_parts(const rules::Engine* previous = nullptr);
   void stop_parts();
+  void apply_reload(LoadedSetup loaded);  // on the loop, once ReloadLoader has read the files
   void read_actuator_states();
   void on_poll(const modbus::DevicePoll& poll);
   void tick();
@@ -94,7 +98,7 @@ class Gateway {
   std::vector<BusSlot> buses_;
   std::unique_ptr<rules::Engine> engine_;
   std::unique_ptr<uplink::Uplink> uplink_;
-  std::string uplink_key_;                 // the settings uplink_ was built from (reload)
+  std::string uplink_key_;                 // uplink_files_digest() of the running config
   bool actuators_read_ = false;            // the engine may drive actuators
   std::map<std::string, uplink::DeviceHealth> health_;
   bool commit_failing_ = false;
@@ -103,6 +107,7 @@ class Gateway {
   std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale actuator read-ins drop out
   boost::asio::steady_timer commit_timer_, tick_timer_, watchdog_timer_;
   boost::asio::signal_set signals_;
+  ReloadLoader reloader_;                  // last: joins its worker before the rest goes
 };
 
 }  // namespace farmgate::daemon

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check", "validate the config, profiles and rules; print a summary");
   add_config_option(check, config);
+  std::string service_user;
+  check->add_option("--user", service_user,
+                    "judge file access as this account (default: farmgate where it exists, "
+                    "else you)");
 
   auto* read = app.add_subcommand("read", "read points once and print their decoded values");
   add_config_option(read, config);
@@ -87,7 +91,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return cmd_run(config);
-    if (*check) return cmd_check(config);
+    if (*check) return cmd_check(config, service_user);
     if (*read) return cmd_read(config, points);
     if (*write) return cmd_write(config, point, value);
     if (*scan) return cmd_scan(config, bus, units);

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/diagnostic.h"
+#include "config/loader.h"
 #include "rules/rule_file.h"
 
 namespace farmgate::daemon {
@@ -23,8 +24,12 @@ struct Setup {
   bool ok() const { return config.has_value() && !diagnostics.has_errors(); }
 };
 
-// Loads the main config and, when it is valid, the rule files it names.
-Setup load_setup(const std::string& config_path);
+// Loads the main config and, when it is valid, the rule files it names (when it is not,
+// the rule files are still checked for what needs no config: readable, not empty, YAML).
+// The set of files is read as one version: a file that changed while the set was read
+// (stat before and after) makes it read again, up to 3 times, then it is an error.
+// Never throws.
+Setup load_setup(const std::string& config_path, const config::LoadOptions& options = {});
 void print_diagnostics(const config::Diagnostics& d, std::ostream& out);
 
 // For the one-shot tools: the main config alone (rules play no part); diagnostics go to

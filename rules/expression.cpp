@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "config/units.h"
+
 namespace farmgate::rules {
 
 enum class Op {
@@ -30,23 +32,11 @@ struct Node {
 constexpr int kMaxDepth = 200;
 
 std::optional<Duration> parse_duration(std::string_view t) {
-  size_t i = 0;
-  long long n = 0;
-  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
-    n = n * 10 + (t[i] - '0');
-    if (n > 1000000000LL) return std::nullopt;
-    ++i;
-  }
-  if (i == 0) return std::nullopt;
-  std::string_view unit = t.substr(i);
-  long long ms;
-  if (unit == "ms") ms = 1;
-  else if (unit == "s") ms = 1000;
-  else if (unit == "m") ms = 60000;
-  else if (unit == "h") ms = 3600000;
-  else if (unit == "d") ms = 86400000;
-  else return std::nullopt;
-  return Duration(n * ms);
+  // One grammar for the config and the rules (config/units.h); the rules bound it to about
+  // 30 years so that `now + duration` on the steady clock cannot overflow.
+  const auto d = config::parse_duration(std::string(t));
+  if (!d.ok() || d.value() > kMaxRuleDuration) return std::nullopt;
+  return d.value();
 }
 
 std::optional<int> parse_hhmm(std::string_view t) {

@@ -88,7 +88,10 @@ class Expression {
   friend class Parser;
 };
 
-// "250ms" "10s" "5m" "2h" "1d" (an integer and one unit) -> the duration; nullopt otherwise.
+// The longest duration a rule may name (`for`, a window, min_on...): about 30 years.
+inline constexpr Duration kMaxRuleDuration{30LL * 365 * 24 * 3600 * 1000};
+// config::parse_duration's grammar ("250ms" "10s" "5m" "2h" "1d", a bare "0"), at most
+// kMaxRuleDuration; nullopt otherwise (config::parse_duration says why).
 std::optional<Duration> parse_duration(std::string_view text);
 // "HH:MM" (00:00..23:59) -> minutes since midnight; nullopt otherwise.
 std::optional<int> parse_hhmm(std::string_view text);

@@ -1,11 +1,11 @@
 #include "rules/rule_file.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/file_read.h"
+#include "config/units.h"
 #include "rules/yaml_position.h"
 
 namespace farmgate::rules {
@@ -120,9 +120,12 @@ class FileParser {
 
   std::optional<Duration> duration(const YAML::Node& n, const std::string& what) {
     if (!scalar(n, what)) return std::nullopt;
-    auto d = parse_duration(n.Scalar());
-    if (!d) error(n, what + ": '" + n.Scalar() + "' is not a duration (like 250ms, 10s, 5m, 2h, 1d)");
-    return d;
+    // The config's grammar (config/units.h), so a duration reads the same in both files.
+    auto d = rules::parse_duration(n.Scalar());
+    if (d) return d;
+    const auto why = config::parse_duration(n.Scalar());
+    error(n, what + ": " + (why.ok() ? "'" + n.Scalar() + "' is too long" : why.error()));
+    return std::nullopt;
   }
 
   std::string name(const YAML::Node& n, std::map<std::string, SourcePos>& seen, const char* what) {
@@ -301,17 +304,56 @@ class FileParser {
   }
 };
 
-void parse_into(const std::string& text, const std::string& file, const config::Config& cfg, Seen& seen,
-                RuleSet& out, config::Diagnostics& d) {
-  SourceText src(file, text);
-  YAML::Node root;
+// A rule file caught empty is most likely one being saved (editors truncate, then write):
+// loading it would silently drop every rule and let the actuators fall to their defaults.
+const char* kEmptyRuleFile =
+    "the rule file is empty (no rules, actuators or alarms); to have none, write `rules: []` "
+    "or remove the file from `rules:`";
+
+// Parses one file's text; false when it is not a YAML document (reported).
+bool parse_yaml(const SourceText& src, const std::string& text, YAML::Node& root,
+                config::Diagnostics& d) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     d.error(src.at(e.mark.line, e.mark.column), e.msg);
-    return;
+    return false;
   }
-  FileParser(src, cfg, d, seen, out).top(root);
+  if (!root.IsDefined() || root.IsNull()) {
+    d.error({src.file(), 1, 1}, kEmptyRuleFile);
+    return false;
+  }
+  return true;
+}
+
+void parse_into(const std::string& text, const std::string& file, const config::Config* cfg,
+                Seen& seen, RuleSet& out, config::Diagnostics& d) {
+  // Every exception becomes a diagnostic: a reload must never take the daemon down.
+  try {
+    SourceText src(file, text);
+    YAML::Node root;
+    if (!parse_yaml(src, text, root, d) || !cfg) return;
+    FileParser(src, *cfg, d, seen, out).top(root);
+  } catch (const std::exception& e) {
+    d.error({file, 1, 1}, std::string("internal error while reading the rule file: ") + e.what());
+  }
+}
+
+// Reads and parses each file (cfg == nullptr: only reading and YAML syntax are checked).
+RuleLoadResult load_files(const std::vector<std::string>& files, const config::Config* cfg) {
+  RuleLoadResult r;
+  Seen seen;
+  RuleSet set;
+  for (const auto& f : files) {
+    config::FileRead file = config::read_regular_file(f);
+    if (!file.ok) {
+      r.diagnostics.error({f, 1, 1}, "cannot read the rule file: " + file.error);
+      continue;
+    }
+    parse_into(file.bytes, f, cfg, seen, set, r.diagnostics);
+  }
+  if (!r.diagnostics.has_errors() && cfg) r.rules = std::move(set);
+  return r;
 }
 
 }  // namespace
@@ -320,27 +362,17 @@ RuleLoadResult parse_rule_text(const std::string& text, const std::string& file,
   RuleLoadResult r;
   Seen seen;
   RuleSet set;
-  parse_into(text, file, config, seen, set, r.diagnostics);
+  parse_into(text, file, &config, seen, set, r.diagnostics);
   if (!r.diagnostics.has_errors()) r.rules = std::move(set);
   return r;
 }
 
 RuleLoadResult load_rule_files(const std::vector<std::string>& files, const config::Config& config) {
-  RuleLoadResult r;
-  Seen seen;
-  RuleSet set;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) {
-      r.diagnostics.error({f, 1, 1}, "cannot read the rule file");
-      continue;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    parse_into(ss.str(), f, config, seen, set, r.diagnostics);
-  }
-  if (!r.diagnostics.has_errors()) r.rules = std::move(set);
-  return r;
+  return load_files(files, &config);
+}
+
+config::Diagnostics check_rule_files_readable(const std::vector<std::string>& files) {
+  return load_files(files, nullptr).diagnostics;
 }
 
 }  // namespace farmgate::rules

@@ -72,7 +72,13 @@ struct RuleLoadResult {
 RuleLoadResult parse_rule_text(const std::string& text, const std::string& file,
                                const config::Config& config);
 // Loads and merges the files (usually config.rule_files); names must be unique across files
-// and an actuator is declared at most once.
+// and an actuator is declared at most once. Each file is read with config::read_regular_file
+// (regular files only, at most 4 MiB, re-read when it changed while read); a file that
+// cannot be read, or is empty (no YAML document: an editor caught between truncating and
+// writing), is an error at FILE:1:1.
 RuleLoadResult load_rule_files(const std::vector<std::string>& files, const config::Config& config);
+// What can be checked without a valid config: each file readable, not empty, valid YAML.
+// Used when the main file has errors, so that the rule files' errors are listed with them.
+config::Diagnostics check_rule_files_readable(const std::vector<std::string>& files);
 
 }  // namespace farmgate::rules

@@ -3,7 +3,8 @@
 // expected.summary, the loaded model in a line-per-object form (summary() below).
 // Adding a case is adding a folder. The loader runs from inside the case folder with the
 // path "farmgate.yaml", so FILE reads as a user would see it; the source tree's path in
-// messages (the shipped profile folder) is written @SOURCE_DIR@.
+// messages (the shipped profile folder) is written @SOURCE_DIR@. A file `service_user` names
+// the account whose file access is judged (`check --user`); without it, none is.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -90,6 +91,13 @@ CaseResult run_case(const fs::path& dir) {
   fs::current_path(dir);
   LoadOptions options;
   options.shipped_profile_dirs = {kSource + "/config/profiles"};
+  // A case may name the account `check` judges file access by (as `check --user` does).
+  if (fs::exists("service_user")) {
+    std::string name = farmgate::test::read_file("service_user");
+    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+    options.service_user = lookup_service_user(name, nullptr);
+    REQUIRE(options.service_user);
+  }
   LoadResult r = load("farmgate.yaml", options);
   fs::current_path(before);
   CaseResult out;

@@ -64,7 +64,8 @@ Site::Site(const FarmState& farm) : pty_(dir_.path(), "rs485") {
 }
 
 std::string Site::write_config(const GatewayOptions& o) const {
-  dir_.write("rules.yaml", o.rules_yaml);
+  // No rules is `rules: []`: an empty rule file is refused (it is what a half-saved one looks like).
+  dir_.write("rules.yaml", o.rules_yaml.empty() ? "rules: []\n" : o.rules_yaml);
   std::ostringstream y;
   y << "gateway:\n  id: " << kGatewayId << "\n  site: \"Test pond\"\n  timezone: UTC\n"
     << "rules: [rules.yaml]\n"

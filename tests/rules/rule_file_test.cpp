@@ -99,6 +99,7 @@ TEST_CASE("names must be unique across rule files", "[rule_file]") {
   auto r = load_rule_files({a, b, dir.file("missing.yaml")}, fixture::farm());
   REQUIRE(r.diagnostics.all().size() == 2);
   CHECK(r.diagnostics.all()[0].str() == b + ":2:11: error: duplicate rule name 'r' (first at " + a + ":2)");
-  CHECK(r.diagnostics.all()[1].str() == dir.file("missing.yaml") + ":1:1: error: cannot read the rule file");
+  CHECK(r.diagnostics.all()[1].str() ==
+        dir.file("missing.yaml") + ":1:1: error: cannot read the rule file: No such file or directory");
   CHECK_FALSE(r.rules);
 }
