@@ -5,8 +5,8 @@
 namespace farmgate::daemon {
 namespace {
 
-constexpr std::size_t kNamedFailures = 3;     // more are counted, not named: the line stays short
-constexpr std::size_t kMaxErrorLength = 60;   // per named failure
+constexpr std::size_t kNamedFailures = 3;    // more are counted, not named: the line stays short
+constexpr std::size_t kMaxErrorLength = 60;  // per named failure
 
 std::string count(std::int64_t n, const char* word, const char* words) {
   return std::to_string(n) + " " + (n == 1 ? word : words);
@@ -15,8 +15,11 @@ std::string count(std::int64_t n, const char* word, const char* words) {
 // Bytes in the UTF-8 sequence that starts at text[i], or 0 when none valid starts there.
 std::size_t utf8_length(const std::string& text, std::size_t i) {
   const auto c = static_cast<unsigned char>(text[i]);
-  std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                                 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  std::size_t len = c < 0x80                 ? 1
+                    : c >= 0xC2 && c <= 0xDF ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
   if (len == 0 || i + len > text.size()) return 0;
   for (std::size_t k = 1; k < len; ++k)
     if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
@@ -59,8 +62,12 @@ std::string health_line(const HealthFigures& f) {
   std::string named;
   for (const auto& d : f.devices) {
     switch (d.kind) {
-      case DeviceState::Kind::ok: ++ok; break;
-      case DeviceState::Kind::not_polled: ++not_polled; break;
+      case DeviceState::Kind::ok:
+        ++ok;
+        break;
+      case DeviceState::Kind::not_polled:
+        ++not_polled;
+        break;
       case DeviceState::Kind::failing:
         if (failing++ < static_cast<std::int64_t>(kNamedFailures))
           named += (named.empty() ? "" : ", ") + d.name + ": " +

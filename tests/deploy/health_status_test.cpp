@@ -1,15 +1,16 @@
 // The health line of `systemctl status farmgate` (daemon/health_status.h): what it says, and
 // that nothing in an error text or a config diagnostic can break out of its STATUS= assignment.
-#include <catch2/catch.hpp>
-
 #include "daemon/health_status.h"
+
+#include <catch2/catch.hpp>
 
 using namespace farmgate::daemon;
 using Kind = DeviceState::Kind;
 
-TEST_CASE("the health line counts devices ok and failing, names the failing ones and the unsent "
-          "readings",
-          "[deploy][status]") {
+TEST_CASE(
+    "the health line counts devices ok and failing, names the failing ones and the unsent "
+    "readings",
+    "[deploy][status]") {
   HealthFigures f;
   f.devices = {{"pond1_do", Kind::ok, ""},
                {"pond2_do", Kind::failing, "timeout"},
@@ -19,15 +20,17 @@ TEST_CASE("the health line counts devices ok and failing, names the failing ones
   CHECK(health_line(f) == "3 devices ok, 1 failing (pond2_do: timeout); 120 unsent");
 }
 
-TEST_CASE("the health line says which devices were not polled yet, drops and a buffer that "
-          "takes no writes",
-          "[deploy][status]") {
+TEST_CASE(
+    "the health line says which devices were not polled yet, drops and a buffer that "
+    "takes no writes",
+    "[deploy][status]") {
   HealthFigures f;
   f.devices = {{"a", Kind::ok, ""}, {"b", Kind::not_polled, ""}, {"c", Kind::not_polled, ""}};
   f.unsent = 1;
   f.dropped = 5;
   f.buffer_failing = true;
-  CHECK(health_line(f) == "1 device ok, 2 not polled yet; 1 unsent, 5 dropped, buffer not writable");
+  CHECK(health_line(f) ==
+        "1 device ok, 2 not polled yet; 1 unsent, 5 dropped, buffer not writable");
   CHECK(health_line(HealthFigures{}) == "no devices; 0 unsent");
 }
 
@@ -49,7 +52,8 @@ TEST_CASE("a newline or invalid UTF-8 in an error text cannot forge a notify ass
   HealthFigures f;
   f.devices = {{"plc", Kind::failing, "bad\nWATCHDOG=1\nREADY=1\r\x7f\xff"}};
   const std::string line = health_line(f);
-  CHECK(line == "0 devices ok, 1 failing (plc: bad\\x0AWATCHDOG=1\\x0AREADY=1\\x0D\\x7F\\xFF); 0 unsent");
+  CHECK(line ==
+        "0 devices ok, 1 failing (plc: bad\\x0AWATCHDOG=1\\x0AREADY=1\\x0D\\x7F\\xFF); 0 unsent");
   CHECK(line.find('\n') == std::string::npos);
 }
 
@@ -66,9 +70,9 @@ TEST_CASE("one_line keeps UTF-8 text whole and cuts long text at a character bou
 TEST_CASE("device states follow each device's last poll and report only flips",
           "[deploy][status]") {
   DeviceStates s;
-  CHECK(s.on_poll("a", true, ""));           // first poll
-  CHECK_FALSE(s.on_poll("a", true, ""));     // still ok
-  CHECK(s.on_poll("a", false, "timeout"));   // ok -> failing
+  CHECK(s.on_poll("a", true, ""));          // first poll
+  CHECK_FALSE(s.on_poll("a", true, ""));    // still ok
+  CHECK(s.on_poll("a", false, "timeout"));  // ok -> failing
   CHECK_FALSE(s.on_poll("a", false, "CRC error"));
   auto states = s.states({"a", "never"});
   REQUIRE(states.size() == 2);
