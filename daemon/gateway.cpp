@@ -18,6 +18,7 @@ namespace farmgate::daemon {
 namespace {
 
 constexpr Duration kTickEvery{1000};  // the engine also ticks after every poll result
+constexpr Duration kStatusEvery{10000};  // STATUS= (unsent count) for `systemctl status`
 
 // The actuators whose state must be known before the engine drives anything: the declared
 // ones and every point a rule sets.
@@ -48,6 +49,7 @@ Gateway::Gateway(boost::asio::io_context& io, std::string config_path, Setup set
       commit_timer_(io),
       tick_timer_(io),
       watchdog_timer_(io),
+      status_timer_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
       reloader_(io, config_path_) {}
 
@@ -62,11 +64,13 @@ void Gateway::start() {
   arm(commit_timer_, setup_.config->storage.commit_interval, &Gateway::commit);
   arm(tick_timer_, kTickEvery, &Gateway::tick);
   if (auto every = systemd::watchdog_interval()) arm(watchdog_timer_, *every, &Gateway::on_watchdog);
+  arm(status_timer_, kStatusEvery, &Gateway::update_status);
   wait_for_signal();
   log::info("farmgate ", FARMGATE_VERSION, " running: ", setup_.config->devices.size(),
             " devices on ", setup_.config->buses.size(), " buses, buffer ",
             setup_.config->storage.path);
-  systemd::ready("polling " + std::to_string(setup_.config->devices.size()) + " devices");
+  last_status_ = health_text();
+  systemd::ready(last_status_);
 }
 
 void Gateway::start_parts(const rules::Engine* previous) {
@@ -160,6 +164,7 @@ void Gateway::read_actuator_states() {
 }
 
 void Gateway::on_poll(const modbus::DevicePoll& poll) {
+  if (device_states_.on_poll(poll.device, poll.ok, poll.error)) update_status();
   auto& h = health_[poll.device];
   if (poll.ok) {
     ++h.ok;
@@ -307,6 +312,25 @@ void Gateway::arm(boost::asio::steady_timer& t, Duration every, void (Gateway::*
 
 void Gateway::on_watchdog() { systemd::watchdog(); }
 
+std::string Gateway::health_text() {
+  std::vector<std::string> names;
+  for (const auto& d : setup_.config->devices) names.push_back(d.name);
+  HealthFigures f;
+  f.devices = device_states_.states(names);
+  const store::BufferStats stats = store_->stats();
+  f.unsent = stats.unsent;
+  f.dropped = stats.dropped;
+  f.buffer_failing = commit_failing_;
+  return health_line(f);
+}
+
+void Gateway::update_status() {
+  std::string text = one_line(status_prefix_ + health_text());
+  if (text == last_status_) return;
+  last_status_ = std::move(text);
+  systemd::status(last_status_);
+}
+
 void Gateway::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -348,7 +372,10 @@ void Gateway::apply_reload(LoadedSetup loaded) {
       if (d.severity == config::Diagnostic::Severity::error && errors++ == 0) first = d.str();
     record(config_event(wall_ms(), false,
                         std::to_string(errors) + " error(s), running config kept; first: " + first));
-    systemd::ready("reload rejected; running config kept");
+    status_prefix_ = "last reload rejected (" + std::to_string(errors) + " error(s), first: " +
+                     one_line(first, 160) + "), running config kept; ";
+    last_status_ = status_prefix_ + health_text();
+    systemd::ready(one_line(last_status_));
     return;
   }
   const ReloadPlan plan =
@@ -379,7 +406,9 @@ void Gateway::apply_reload(LoadedSetup loaded) {
   setup_ = std::move(next);
   start_parts(previous.get());
   record(config_event(wall_ms(), true, "config " + setup_.fingerprint.substr(0, 12) + " loaded"));
-  systemd::ready("reloaded");
+  status_prefix_.clear();
+  last_status_ = health_text();
+  systemd::ready(one_line("reloaded; " + last_status_));
 }
 
 void Gateway::stop() {
@@ -392,6 +421,7 @@ void Gateway::stop() {
   commit_timer_.cancel();
   tick_timer_.cancel();
   watchdog_timer_.cancel();
+  status_timer_.cancel();
   signals_.cancel();
   buses_.clear();
   uplink_.reset();

@@ -34,6 +34,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/file_lock.h"
+#include "daemon/health_status.h"
 #include "daemon/reload_loader.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/bus_owner.h"
@@ -81,6 +82,10 @@ class Gateway {
   modbus::BusOwner* bus_for_point(const std::string& point_id);
   void arm(boost::asio::steady_timer& t, Duration every, void (Gateway::*what)());
   void on_watchdog();
+  // STATUS= for systemd: status_prefix_ + the health line (daemon/health_status.h), sent when
+  // it changed; on every device that turns ok/failing and every kStatusEvery.
+  std::string health_text();
+  void update_status();
   void wait_for_signal();
 
   boost::asio::io_context& io_;
@@ -103,9 +108,12 @@ class Gateway {
   std::map<std::string, uplink::DeviceHealth> health_;
   bool commit_failing_ = false;
   std::size_t lost_readings_ = 0, lost_events_ = 0;  // uncommitted at stop()
+  DeviceStates device_states_;
+  std::string status_prefix_;              // "last reload rejected (...); " until one is accepted
+  std::string last_status_;
   bool stopping_ = false;
   std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale actuator read-ins drop out
-  boost::asio::steady_timer commit_timer_, tick_timer_, watchdog_timer_;
+  boost::asio::steady_timer commit_timer_, tick_timer_, watchdog_timer_, status_timer_;
   boost::asio::signal_set signals_;
   ReloadLoader reloader_;                  // last: joins its worker before the rest goes
 };

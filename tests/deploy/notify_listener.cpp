@@ -37,12 +37,22 @@ bool NotifyListener::receive(std::chrono::milliseconds timeout) {
 }
 
 bool NotifyListener::wait_for(const std::string& line, std::chrono::milliseconds timeout) {
+  return wait_for_line([&](const std::string& l) { return l == line; }, timeout);
+}
+
+bool NotifyListener::wait_for_line(const std::function<bool(const std::string&)>& match,
+                                   std::chrono::milliseconds timeout, std::string* found) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !receive(left)) return false;
-    if (has_line(messages_.back(), line)) return true;
+    std::istringstream in(messages_.back());
+    for (std::string l; std::getline(in, l);) {
+      if (!match(l)) continue;
+      if (found) *found = l;
+      return true;
+    }
   }
 }
 

@@ -20,6 +20,9 @@ class NotifyListener {
   // Receives until a message has the line `line` (e.g. "READY=1") or the timeout passes;
   // true when it came. Every message received is kept in messages().
   bool wait_for(const std::string& line, std::chrono::milliseconds timeout);
+  // The same for the first line for which `match` is true; that line goes to *found.
+  bool wait_for_line(const std::function<bool(const std::string&)>& match,
+                     std::chrono::milliseconds timeout, std::string* found = nullptr);
   // Messages with the line `line` among those received so far.
   size_t count(const std::string& line) const;
   const std::vector<std::string>& messages() const { return messages_; }
