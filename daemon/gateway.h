@@ -33,6 +33,8 @@
 
 #include "daemon/setup.h"
 #include "drivers/modbus/bus_owner.h"
+#include "http/live_view.h"
+#include "http/site.h"
 #include "rules/engine.h"
 #include "store/store.h"
 #include "uplink/uplink.h"
@@ -67,6 +69,7 @@ class Gateway {
   void commit();
   void handle_command(const uplink::Command& c, uplink::Uplink::Reply reply);
   uplink::StatusSnapshot status_snapshot() const;
+  nlohmann::json page_status() const;  // the on-site page's and `farmgate status`'s JSON
   modbus::BusOwner* bus_for_point(const std::string& point_id);
   void arm(boost::asio::steady_timer& t, Duration every, void (Gateway::*what)());
   void on_watchdog();
@@ -89,6 +92,8 @@ class Gateway {
   std::string uplink_key_;                 // the settings uplink_ was built from (reload)
   bool actuators_read_ = false;            // the engine may drive actuators
   std::map<std::string, uplink::DeviceHealth> health_;
+  http::LiveView live_;                    // latest readings and raised alarms, for the page
+  std::unique_ptr<http::Site> site_;       // the on-site page and the status socket
   bool commit_failing_ = false;
   bool stopping_ = false;
   std::shared_ptr<int> generation_ = std::make_shared<int>(0);  // bumps on reload: stale actuator read-ins drop out
