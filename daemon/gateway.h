@@ -35,6 +35,7 @@
 #include "drivers/modbus/bus_owner.h"
 #include "http/live_view.h"
 #include "http/site.h"
+#include "http/status_json.h"
 #include "rules/engine.h"
 #include "store/store.h"
 #include "uplink/uplink.h"
