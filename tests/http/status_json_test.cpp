@@ -9,7 +9,9 @@ using json = nlohmann::json;
 TEST_CASE("the status says each point's value and age and each actuator's state and why", "[http][status]") {
   config::Config cfg;
   cfg.gateway.id = "gw";
-  config::Device probe{"pond1_do", "bus", 2};
+  config::Device probe;
+  probe.name = "pond1_do";
+  probe.bus = "bus";
   config::Point dox;
   dox.name = "do";
   dox.id = "pond1_do.do";
@@ -22,7 +24,9 @@ TEST_CASE("the status says each point's value and age and each actuator's state 
   never.name = "never";
   never.id = "pond1_do.never";
   probe.points = {dox, temp, never};
-  config::Device relay{"relay", "bus", 1};
+  config::Device relay;
+  relay.name = "relay";
+  relay.bus = "bus";
   config::Point aerator;
   aerator.name = "aerator";
   aerator.id = "relay.aerator";
@@ -45,8 +49,15 @@ TEST_CASE("the status says each point's value and age and each actuator's state 
 
   const SteadyTime now = SteadyTime{} + std::chrono::hours(10);
   rules::EngineState es;
-  es.actuators["relay.aerator"] = rules::Arbiter::Carried{1.0, "override page-1", now - std::chrono::minutes(3)};
-  es.actuators["relay.valve"] = rules::Arbiter::Carried{0.0, "exclusive_with relay.aerator", now};
+  rules::Arbiter::Carried on, off;
+  on.value = 1.0;
+  on.reason = "override page-1";
+  on.since = now - std::chrono::minutes(3);
+  off.value = 0.0;
+  off.reason = "exclusive_with relay.aerator";
+  off.since = now;
+  es.actuators["relay.aerator"] = on;
+  es.actuators["relay.valve"] = off;
   es.overrides["relay.aerator"] = rules::EngineState::Override{1.0, now + std::chrono::minutes(27), "page-1"};
 
   http::LiveView live;
