@@ -300,7 +300,12 @@ class Connection : public std::enable_shared_from_this<Connection<Socket>> {
     for (const char* key : {"point", "value", "hold"})
       if (body.contains(key)) cmd[key] = body[key];
     if (!server_.commands) return send(error(503, "commands are not handled"), false);
-    arm();  // a loop that never answers still frees the connection
+    // The timer holds the connection while the loop works on the command (nothing else
+    // does), and frees it if the loop never answers. Released on the server's thread only.
+    deadline_.expires_after(server_.limits.request_timeout);
+    deadline_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->close();
+    });
     server_.commands(cmd.dump(-1, ' ', false, json::error_handler_t::replace),
                      [mailbox = server_.mailbox, weak = this->weak_from_this()](json result) {
                        std::lock_guard<std::mutex> lock(mailbox->mutex);

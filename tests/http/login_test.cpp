@@ -33,7 +33,7 @@ TEST_CASE("a session lives its lifetime from the login, then is gone", "[http][l
   CHECK_FALSE(logins.valid(std::string(64, '0'), t0));
 }
 
-TEST_CASE("a new login evicts the oldest session beyond the bound; logout ends one", "[http][login]") {
+TEST_CASE("a new login evicts the oldest session beyond the bound, and logout ends one", "[http][login]") {
   Logins logins("pw", limits());
   const auto t0 = Logins::Clock::time_point{} + 1000s;
   auto a = logins.login("c", "pw", t0), b = logins.login("c", "pw", t0 + 1s), c = logins.login("c", "pw", t0 + 2s);
