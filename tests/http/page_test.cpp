@@ -219,7 +219,11 @@ TEST_CASE("farmgate status prints the running daemon's figures, and fails clearl
   INFO(p.log());
   REQUIRE(wait_until([&] { return p.site.coil(1, 0); }, std::chrono::seconds(20)));
   std::string out;
-  REQUIRE(run_command({built_binary("farmgate"), "status", "-c", p.site.config_path()}, &out) == 0);
+  // The daemon refreshes its status once a second: wait for one that has the rule and alarm.
+  REQUIRE(wait_until([&] {
+    return run_command({built_binary("farmgate"), "status", "-c", p.site.config_path()}, &out) == 0 &&
+           out.find("oxygen-critical") != std::string::npos;
+  }));
   CHECK(out.find("pond1_do.do") != std::string::npos);
   CHECK(out.find("3 mg/L") != std::string::npos);
   CHECK(out.find("rule aerate-low-oxygen") != std::string::npos);
