@@ -105,6 +105,7 @@ struct Server::Impl {
   std::string status = "{}";
   std::string unix_path;
   std::size_t tcp_open = 0, unix_open = 0;
+  int tcp_port = 0;
   std::uint64_t commands_sent = 0;
   const std::int64_t started_ms = wall_ms();
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
@@ -380,6 +381,7 @@ void Server::listen_tcp(const std::string& host, int port) {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error("http.listen: cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  impl_->tcp_port = a.local_endpoint(ec).port();  // read here: the acceptor is the thread's later
   impl_->tcp_acceptor.emplace(std::move(a));
 }
 
@@ -402,7 +404,7 @@ void Server::listen_unix(const std::string& path) {
 }
 
 int Server::tcp_port() const {
-  return impl_->tcp_acceptor ? impl_->tcp_acceptor->local_endpoint().port() : 0;
+  return impl_->tcp_port;
 }
 
 void Server::start() {
