@@ -107,6 +107,15 @@ struct Uplink {
   SourcePos pos;
 };
 
+// `http:` (spec §9): the on-site page. Absent: no page (`farmgate status` still works over
+// the state folder's unix socket, see http/server.h).
+struct Http {
+  std::string host = "0.0.0.0";   // an IP literal (v4 or v6)
+  int port = 8080;                // 0: any free port (tests)
+  std::string password_file;      // empty: the page stays read-only (no login)
+  SourcePos pos;
+};
+
 struct Config {
   std::string path;               // the main file, as given
   Gateway gateway;
@@ -114,6 +123,7 @@ struct Config {
   std::vector<std::string> profile_dirs; // configured folders, then the shipped ones
   Storage storage;
   std::optional<Uplink> uplink;
+  std::optional<Http> http;
   std::vector<Bus> buses;
   std::vector<Device> devices;
 

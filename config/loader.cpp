@@ -14,7 +14,7 @@ namespace farmgate::config {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"gateway", "rules", "profiles", "storage",
-                                           "uplink",  "buses", "devices"};
+                                           "uplink",  "http",  "buses", "devices"};
 
 // The main file first, the others (profiles) in order of first mention, then line and column within
 // each; identical lines once (a profile's mistake is met again by every device that uses it).
@@ -64,6 +64,7 @@ void load_into(const std::string& path, const LoadOptions& options, Config& cfg,
   cfg.rule_files = read_rule_files(r, dir);
   if (const Field* f = r.field("storage")) read_storage(*f, ctx, cfg.storage);
   if (const Field* f = r.field("uplink")) cfg.uplink = read_uplink(*f, ctx, cfg.gateway.id);
+  if (const Field* f = r.field("http")) cfg.http = read_http(*f, ctx);
   if (const Field* f = r.field("buses")) cfg.buses = read_buses(*f, ctx);
   if (const Field* f = r.field("devices")) cfg.devices = read_devices(*f, ctx, cfg.buses);
 }

@@ -37,6 +37,8 @@ void read_storage(const Field& field, LoadContext& ctx, Storage& out);
 // client_id defaults to `gateway_id`.
 std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
                                   const std::string& gateway_id);
+// `http:` (section_http.cpp): listen as HOST:PORT with an IP literal, a readable password_file.
+std::optional<Http> read_http(const Field& field, LoadContext& ctx);
 std::vector<Bus> read_buses(const Field& field, LoadContext& ctx);
 std::vector<Device> read_devices(const Field& field, LoadContext& ctx,
                                  const std::vector<Bus>& buses);

@@ -16,6 +16,8 @@ int cmd_read(const std::string& config_path, const std::vector<std::string>& poi
 int cmd_write(const std::string& config_path, const std::string& point, const std::string& value);
 int cmd_scan(const std::string& config_path, const std::string& bus, const std::string& units);
 int cmd_run(const std::string& config_path);
+// Asks the running daemon over its status socket; exit 1 when none answers.
+int cmd_status(const std::string& config_path, bool as_json);
 int cmd_replay(const std::string& config_path, const std::string& db, const std::string& since);
 
 }  // namespace farmgate::daemon

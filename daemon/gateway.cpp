@@ -61,6 +61,11 @@ void Gateway::start() {
   store_ = store::Store::open(setup_.config->storage);
   uplink_key_ = uplink_files_digest(*setup_.config);
   start_parts();
+  site_ = std::make_unique<http::Site>(
+      io_, *setup_.config, [this] { return page_status(); },
+      [this](const uplink::Command& c, http::Site::Reply reply) { handle_command(c, std::move(reply)); },
+      [this](Event e) { record(std::move(e)); });
+  site_->start();
   arm(commit_timer_, setup_.config->storage.commit_interval, &Gateway::commit);
   arm(tick_timer_, kTickEvery, &Gateway::tick);
   if (auto every = systemd::watchdog_interval()) arm(watchdog_timer_, *every, &Gateway::on_watchdog);
@@ -178,6 +183,7 @@ void Gateway::on_poll(const modbus::DevicePoll& poll) {
   }
   const auto now = std::chrono::steady_clock::now();
   for (const auto& r : poll.readings) {
+    live_.on_reading(r);
     engine_->on_reading(r, now);
     store_->add(r);
   }
@@ -213,6 +219,7 @@ void Gateway::execute(const rules::Write& w) {
 
 void Gateway::record(Event e) {
   log_event(e);
+  live_.on_event(e);
   store_->add(std::move(e));
 }
 
@@ -291,6 +298,26 @@ uplink::StatusSnapshot Gateway::status_snapshot() const {
     s.devices[d.name] = it == health_.end() ? uplink::DeviceHealth{} : it->second;
   }
   return s;
+}
+
+nlohmann::json Gateway::page_status() const {
+  const rules::EngineState engine = engine_ ? engine_->export_state() : rules::EngineState{};
+  http::StatusInputs in;
+  in.config = &*setup_.config;
+  in.rules = &setup_.rules;
+  in.engine = engine_ ? &engine : nullptr;
+  in.live = &live_;
+  in.snapshot = status_snapshot();
+  in.buffer = store_->stats();
+  in.uplink.configured = uplink_ != nullptr;
+  if (uplink_) {
+    in.uplink.connected = uplink_->connected();
+    in.uplink.last_error = uplink_->last_error();
+    in.uplink.in_flight = uplink_->in_flight();
+  }
+  in.now = std::chrono::steady_clock::now();
+  in.wall_ms = wall_ms();
+  return http::status_json(in);
 }
 
 modbus::BusOwner* Gateway::bus_for_point(const std::string& point_id) {
@@ -405,6 +432,7 @@ void Gateway::apply_reload(LoadedSetup loaded) {
   std::unique_ptr<rules::Engine> previous = std::move(engine_);
   setup_ = std::move(next);
   start_parts(previous.get());
+  if (site_) site_->set_config(*setup_.config);
   record(config_event(wall_ms(), true, "config " + setup_.fingerprint.substr(0, 12) + " loaded"));
   status_prefix_.clear();
   last_status_ = health_text();
@@ -415,6 +443,7 @@ void Gateway::stop() {
   if (stopping_) return;
   systemd::stopping();
   stopping_ = true;
+  if (site_) site_->stop();
   for (auto& b : buses_) b.owner->stop();
   store_->commit();
   if (uplink_) uplink_->stop();

@@ -38,6 +38,9 @@
 #include "daemon/reload_loader.h"
 #include "daemon/setup.h"
 #include "drivers/modbus/bus_owner.h"
+#include "http/live_view.h"
+#include "http/site.h"
+#include "http/status_json.h"
 #include "rules/engine.h"
 #include "store/store.h"
 #include "uplink/uplink.h"
@@ -79,6 +82,7 @@ class Gateway {
   void commit();
   void handle_command(const uplink::Command& c, uplink::Uplink::Reply reply);
   uplink::StatusSnapshot status_snapshot() const;
+  nlohmann::json page_status() const;  // the on-site page's and `farmgate status`'s JSON
   modbus::BusOwner* bus_for_point(const std::string& point_id);
   void arm(boost::asio::steady_timer& t, Duration every, void (Gateway::*what)());
   void on_watchdog();
@@ -106,6 +110,8 @@ class Gateway {
   std::string uplink_key_;                 // uplink_files_digest() of the running config
   bool actuators_read_ = false;            // the engine may drive actuators
   std::map<std::string, uplink::DeviceHealth> health_;
+  http::LiveView live_;                    // latest readings and raised alarms, for the page
+  std::unique_ptr<http::Site> site_;       // the on-site page and the status socket
   bool commit_failing_ = false;
   std::size_t lost_readings_ = 0, lost_events_ = 0;  // uncommitted at stop()
   DeviceStates device_states_;

@@ -64,19 +64,24 @@ int main(int argc, char** argv) {
   replay->add_option("--since", since, "how far back to start, e.g. 24h or 90m")
       ->capture_default_str();
 
+  bool as_json = false;
+  auto* status = app.add_subcommand("status", "print the running daemon's points, actuators, alarms and health");
+  add_config_option(status, config);
+  status->add_flag("--json", as_json, "print the JSON of the page's /api/status");
+
   // `farmgate read --version` works too (spec §2: --help and --version everywhere).
-  for (CLI::App* sub : {run, check, read, write, scan, replay})
+  for (CLI::App* sub : {run, check, read, write, scan, replay, status})
     sub->set_version_flag("--version", std::string("farmgate ") + FARMGATE_VERSION);
 
   // CLI11 would only say "A subcommand is required" for `farmgate chek`: name the word.
-  const std::vector<std::string> commands{"run", "check", "read", "write", "scan", "replay"};
+  const std::vector<std::string> commands{"run", "check", "read", "write", "scan", "replay", "status"};
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
     if (!word.empty() && word[0] == '-') continue;
     if (std::find(commands.begin(), commands.end(), word) != commands.end()) break;
     std::cerr << "error: unknown command '" << word << "'"
               << farmgate::config::did_you_mean(word, commands)
-              << "; commands: run, check, read, write, scan, replay\n"
+              << "; commands: run, check, read, write, scan, replay, status\n"
               << "Run with --help for more information.\n";
     return kUsageError;
   }
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
     if (*write) return cmd_write(config, point, value);
     if (*scan) return cmd_scan(config, bus, units);
     if (*replay) return cmd_replay(config, db, since);
+    if (*status) return cmd_status(config, as_json);
   } catch (const std::exception& e) {
     farmgate::log::error(e.what());
     return kRuntimeFailure;

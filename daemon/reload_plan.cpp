@@ -23,11 +23,13 @@ ReloadPlan plan_reload(const config::Config& running, const std::string& running
   ReloadPlan plan;
   // The binding names every field of Config: one added to config.h fails to compile here
   // until it is classified below (and in the header's table).
-  const auto& [path, gateway, rule_files, profile_dirs, storage, uplink, buses, devices] = next;
+  const auto& [path, gateway, rule_files, profile_dirs, storage, uplink, http, buses, devices] =
+      next;
   (void)path;          // the same file is reloaded
   (void)rule_files;    // rules are always reloaded
   (void)profile_dirs;  // their effect shows in the devices' points
   (void)devices;       // compared per bus below
+  (void)http;          // the page compares its own settings and restarts itself (http/site.cpp)
 
   for (const auto& bus : running.buses) {
     const config::Bus* now = next.find_bus(bus.name);

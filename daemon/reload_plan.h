@@ -11,6 +11,7 @@
 //   profile_dirs      -> through the devices: a device whose points changed restarts its bus
 //   storage           -> takes effect at the next start (the open buffer stays): a note
 //   uplink            -> reconnect when the section or its files' contents differ
+//   http              -> the page restarts itself when its settings differ (http/site.cpp)
 //   buses, devices    -> a bus restarts when its settings or its devices differ
 // Pure: no I/O except uplink_files_digest(), which reads files and so runs off the loop.
 #pragma once

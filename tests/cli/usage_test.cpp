@@ -8,7 +8,7 @@ using namespace farmgate::test;
 
 namespace {
 
-const std::vector<std::string> kSubcommands{"run", "check", "read", "write", "scan", "replay"};
+const std::vector<std::string> kSubcommands{"run", "check", "read", "write", "scan", "replay", "status"};
 
 }  // namespace
 
@@ -46,7 +46,7 @@ TEST_CASE("help: --help on a subcommand works without its required arguments", "
   TempDir dir("cli");
   for (const auto& c : {Case{"run", "--config"}, Case{"check", "--config"},
                         Case{"read", "points"}, Case{"write", "value"}, Case{"scan", "--units"},
-                        Case{"replay", "--since"}}) {
+                        Case{"replay", "--since"}, Case{"status", "--json"}}) {
     INFO("farmgate " << c.sub << " --help");
     CliRun r = run_farmgate(dir, {c.sub, "--help"});
     CHECK(r.code == 0);
@@ -68,7 +68,7 @@ TEST_CASE("usage mistakes exit 2 with the reason on stderr", "[cli][usage]") {
   for (const auto& c : {
            Case{{}, "A subcommand is required"},
            Case{{"frobnicate"}, "error: unknown command 'frobnicate'; commands: run, check, read, "
-                                "write, scan, replay\n"},
+                                "write, scan, replay, status\n"},
            Case{{"-v", "chek", "-c", cfg}, "error: unknown command 'chek' (did you mean 'check'?)"},
            Case{{"read", "-c", cfg}, "points is required"},
            Case{{"write", "-c", cfg, "pond1.aerator"}, "value is required"},
