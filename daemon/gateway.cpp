@@ -84,6 +84,7 @@ void Gateway::start_parts(const rules::Engine* previous) {
   const auto now = std::chrono::steady_clock::now();
 
   rules::EngineOptions options;
+  options.same_state = modbus::same_at_resolution;
   std::string tz_error;
   if (auto tz = rules::TimeZone::load(cfg.gateway.timezone, &tz_error)) {
     options.timezone = *tz;

@@ -92,8 +92,9 @@ void Engine::on_reading(const Reading& r, SteadyTime now) {
 
 namespace {
 
-// Two values of a point are the same state when they encode to the same register content:
-// bools by truth, integer registers within half a step of `scale`, floats to their precision.
+// Without EngineOptions::same_state (rules tests, replay): two values of a point are the same
+// state when they are close enough to encode alike: bools by truth, integer registers within
+// half a step of `scale`, floats to their precision.
 bool same_state(const config::Point* p, double a, double b) {
   if (!p || p->type == config::ValueType::boolean) return (a != 0) == (b != 0);
   const bool floating = p->type == config::ValueType::float32 || p->type == config::ValueType::float64;
@@ -118,8 +119,10 @@ void Engine::reconcile(const Reading& r, SteadyTime now) {
   if (w != writes_.end() && (w->second.in_flight || w->second.failing)) return;
   const config::Device* dev = nullptr;
   const config::Point* p = config_.find_point(r.point, &dev);
-  auto drift = arbiter_.observe(r.point, *r.value, now,
-                                [p](double a, double b) { return same_state(p, a, b); });
+  const auto& same = options_.same_state;
+  auto drift = arbiter_.observe(r.point, *r.value, now, [p, &same](double a, double b) {
+    return same && p ? same(*p, a, b) : same_state(p, a, b);
+  });
   if (!drift) {
     // A match ends the streak (also one that matches a state adopted from an earlier drift).
     drifting_.erase(r.point);

@@ -46,6 +46,7 @@
 // engine_state.h says exactly what carries and what does not.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,10 @@ struct EngineOptions {
   Duration retry_interval{5000};
   Duration max_hold = kMaxHold;  // common/hold_limit.h: one limit for every check
   bool reconcile = true;  // false for replay: recorded actuator readings are history, not drift
+  // Whether a polled value is the state decided for a point. The daemon passes the codec's
+  // modbus::same_at_resolution (the registers on the wire decide, so 12.7 written as 13 is no
+  // drift); unset, bools compare by truth and numbers within half a step of `scale`.
+  std::function<bool(const config::Point&, double, double)> same_state;
 };
 
 class Engine {
