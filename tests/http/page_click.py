@@ -75,12 +75,16 @@ def main():
         def xfind(xpath):
             return element(call(s, "POST", "/element", {"using": "xpath", "value": xpath}))
 
+        # The page redraws itself every refresh: an element found a moment ago may be gone
+        # (a 404 "stale element"), so each action finds its element again until it lands.
+        def click(what, locate):
+            wait_for(what, lambda: call(s, "POST", "/element/%s/click" % locate(), {}) is None or True)
+
         pw = wait_for("the password field", lambda: find("#password"))
         call(s, "POST", "/element/%s/value" % pw, {"text": password})
-        call(s, "POST", "/element/%s/click" % find("#login-button"), {})
+        click("the login button", lambda: find("#login-button"))
         card = "//div[@data-actuator='%s']" % point
-        button = wait_for("Hold OFF", lambda: xfind(card + "//button[text()='Hold OFF']"))
-        call(s, "POST", "/element/%s/click" % button, {})
+        click("Hold OFF", lambda: xfind(card + "//button[text()='Hold OFF']"))
         wait_for("the answer Done",
                  lambda: call(s, "GET", "/element/%s/text" % xfind(card + "//div[@class='msg']")) == "Done")
         wait_for("the reason on the page",

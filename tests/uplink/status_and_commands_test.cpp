@@ -60,7 +60,7 @@ TEST_CASE("status: retained online on connect, periodic with buffer and devices,
   auto j = nlohmann::json::parse(periodic->payload);
   CHECK(j["state"] == "online");
   CHECK(j["version"] == "0.1.0-test");
-  CHECK(j["buffer"] == nlohmann::json{{"unsent", 0}, {"dropped", 0}});
+  CHECK(j["buffer"] == nlohmann::json{{"unsent", 0}, {"dropped", 0}, {"fault", nullptr}});
   CHECK(j["devices"]["pond1_do"] ==
         nlohmann::json{{"ok", 12}, {"errors", 1}, {"last_error", "timeout"}});
 
