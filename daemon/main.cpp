@@ -26,8 +26,8 @@ constexpr const char* kRunFooter =
     "  (as a service: systemctl start farmgate; SIGHUP reloads the config and rules)\n"
     "Exit codes:\n"
     "  0  stopped by SIGTERM or SIGINT with everything committed\n"
-    "  1  runtime failure: buffer or serial port held by another farmgate, password file\n"
-    "     unreadable, readings that could not be committed at the stop\n"
+    "  1  runtime failure: the buffer or a serial port held by another farmgate, the page's\n"
+    "     port taken, readings that could not be committed at the stop\n"
     "  2  invalid config or rules, or a bad option";
 
 constexpr const char* kCheckFooter =
