@@ -46,8 +46,8 @@ bool parse_units(const std::string& text, std::set<int>& units) {
   }
 }
 
-// The link's texts for a reply from the wrong unit start "unit 5: ..." when about unit 5;
-// scan lines start with the unit already.
+// The link's texts for a truncated or mismatched reply start "unit 5: ..."; scan lines start
+// with the unit already.
 std::string without_unit_prefix(const std::string& detail, int unit) {
   const std::string prefix = "unit " + std::to_string(unit) + ": ";
   return detail.compare(0, prefix.size(), prefix) == 0 ? detail.substr(prefix.size()) : detail;
