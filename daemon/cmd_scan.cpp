@@ -1,4 +1,10 @@
 // `farmgate scan -c FILE --bus NAME [--units 1-247]`: which unit ids answer on a bus.
+//
+// stdout: one line per unit that answered or sent something unusable, then a summary (tests and
+// docs/troubleshooting.md rely on it). stderr: what is scanned and, on a terminal, a progress
+// line redrawn in place (a full scan of a silent RTU line takes minutes).
+#include <unistd.h>
+
 #include <iostream>
 #include <set>
 
@@ -40,6 +46,41 @@ bool parse_units(const std::string& text, std::set<int>& units) {
   }
 }
 
+// The link's texts for a truncated or mismatched reply start "unit 5: ..."; scan lines start
+// with the unit already.
+std::string without_unit_prefix(const std::string& detail, int unit) {
+  const std::string prefix = "unit " + std::to_string(unit) + ": ";
+  return detail.compare(0, prefix.size(), prefix) == 0 ? detail.substr(prefix.size()) : detail;
+}
+
+// The progress line, only on a terminal: redrawn in place, erased before a result line is
+// printed and at the end, so that a log or a pipe never sees it.
+class ProgressLine {
+ public:
+  explicit ProgressLine(size_t total) : total_(total), shown_(isatty(STDERR_FILENO) == 1) {}
+  ~ProgressLine() { erase(); }
+  void show(size_t done, int unit) {
+    if (!shown_) return;
+    std::cerr << "\r\033[Kscanning unit " << unit << " (" << done << "/" << total_ << ")"
+              << std::flush;
+    drawn_ = true;
+  }
+  void erase() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  size_t total_;
+  bool shown_;
+  bool drawn_ = false;
+};
+
+void print_units(const std::vector<int>& units) {
+  for (size_t i = 0; i < units.size(); ++i) std::cout << (i ? ", " : ": ") << units[i];
+  std::cout << "\n";
+}
+
 std::string bus_names(const config::Config& config) {
   std::string out;
   for (const auto& b : config.buses) out += (out.empty() ? "" : ", ") + b.name;
@@ -74,32 +115,49 @@ int cmd_scan(const std::string& config_path, const std::string& bus, const std::
             << (ids.size() == 1 ? "" : "s") << " (up to " << config::format_duration(b->timeout)
             << " each)\n";
 
-  std::vector<int> present;
+  std::vector<int> present, unusable;
+  ProgressLine progress(ids.size());
+  size_t probed = 0;
   // Contiguous runs go to the driver as ranges; each probe costs at most one timeout.
   auto it = ids.begin();
   while (it != ids.end()) {
     int first = *it, last = *it;
     while (++it != ids.end() && *it == last + 1) last = *it;
+    progress.show(probed + 1, first);
     modbus::ScanResult r =
-        modbus::scan_bus(*config, bus, first, last, [](const modbus::ScanProbe& p) {
-          // A garbled reply (bad CRC) is not an answer, yet a technician wants to see it.
-          if (p.present || p.detail.find("CRC") != std::string::npos)
-            std::cout << "unit " << p.unit << ": " << p.detail << "\n" << std::flush;
+        modbus::scan_bus(*config, bus, first, last, [&](const modbus::ScanProbe& p) {
+          ++probed;
+          // A reply that is not an answer (another unit id, truncated, bad CRC) is not a
+          // present unit, yet unlike silence it tells the technician something is wrong there.
+          const bool garbled = p.kind == modbus::LinkError::protocol;
+          if (p.present || garbled) {
+            progress.erase();
+            std::cout << "unit " << p.unit << ": " << without_unit_prefix(p.detail, p.unit)
+                      << "\n" << std::flush;
+          }
+          if (garbled) unusable.push_back(p.unit);
+          if (p.unit < last) progress.show(probed + 1, p.unit + 1);
         });
     if (!r.ok) {
+      progress.erase();
       std::cerr << "error: " << r.error << "\n";
       return kRuntimeFailure;
     }
     present.insert(present.end(), r.present.begin(), r.present.end());
   }
+  progress.erase();
   if (present.empty()) {
     std::cout << "no unit answered on " << bus << "\n";
-    return kOk;
+  } else {
+    std::cout << present.size() << (present.size() == 1 ? " unit" : " units") << " answered on "
+              << bus;
+    print_units(present);
   }
-  std::cout << present.size() << (present.size() == 1 ? " unit" : " units") << " answered on "
-            << bus;
-  for (size_t i = 0; i < present.size(); ++i) std::cout << (i ? ", " : ": ") << present[i];
-  std::cout << "\n";
+  if (!unusable.empty()) {
+    std::cout << unusable.size() << (unusable.size() == 1 ? " unit id" : " unit ids")
+              << " got an unusable reply";
+    print_units(unusable);
+  }
   return kOk;
 }
 

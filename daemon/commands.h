@@ -12,6 +12,9 @@ enum ExitCode { kOk = 0, kRuntimeFailure = 1, kUsageError = 2 };
 // `service_user`: the account whose access to the files is judged ("" = the default,
 // config::default_service_user()).
 int cmd_check(const std::string& config_path, const std::string& service_user = "");
+// `check --points`: every point id of the config (only the writable ones when asked), one a
+// line; exit 2 when the config is invalid.
+int cmd_check_points(const std::string& config_path, bool writable_only);
 int cmd_read(const std::string& config_path, const std::vector<std::string>& points);
 int cmd_write(const std::string& config_path, const std::string& point, const std::string& value);
 int cmd_scan(const std::string& config_path, const std::string& bus, const std::string& units);

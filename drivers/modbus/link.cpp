@@ -293,7 +293,7 @@ LinkResult Link::tcp_transact(int unit, const std::vector<std::uint8_t>& request
   std::uint8_t head[kMbapSize];
   std::vector<std::uint8_t> pdu;
   for (;;) {
-    std::size_t got = 0;
+    std::size_t got = 0;  // bytes of this frame received so far
     Io in = recv_exact(fd, head, kMbapSize, deadline, &got);
     Mbap m;
     if (in == Io::ok) {
@@ -305,16 +305,26 @@ LinkResult Link::tcp_transact(int unit, const std::vector<std::uint8_t>& request
         return bad;
       }
       pdu.resize(m.pdu_size());
-      in = recv_exact(fd, pdu.data(), pdu.size(), deadline, &got);
-      if (in == Io::timeout) got = 1;  // mid-frame
+      std::size_t pdu_got = 0;
+      in = recv_exact(fd, pdu.data(), pdu.size(), deadline, &pdu_got);
+      got += pdu_got;
     }
     if (in == Io::broken) return tcp_broken(lower_first(std::strerror(errno)));
+    if (in == Io::timeout && got > 0) {
+      // Something answered, so this is not silence (a technician looks at the wiring, not at
+      // the unit id); the stream is left mid-frame and only a new connection re-aligns it.
+      r.kind = LinkError::protocol;
+      r.error = "unit " + std::to_string(unit) + ": truncated reply (" + std::to_string(got) +
+                (got == 1 ? " byte)" : " bytes)");
+      abort();
+      return r;
+    }
     if (in == Io::timeout) {
       r.kind = LinkError::timeout;
       r.error = "timeout: no reply from unit " + std::to_string(unit);
-      // A frame cut in the middle leaves the stream mid-frame; a late whole reply is dropped
-      // by its transaction id, or with the drain before the next request.
-      if (got > 0 || ++timeouts_in_a_row_ >= kTcpTimeoutsBeforeReconnect) abort();
+      // A late whole reply is dropped by its transaction id, or with the drain before the
+      // next request.
+      if (++timeouts_in_a_row_ >= kTcpTimeoutsBeforeReconnect) abort();
       return r;
     }
     if (m.transaction != tid) continue;  // a late answer to an earlier request: not ours

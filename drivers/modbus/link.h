@@ -14,8 +14,9 @@
 //   with an earlier id (a late answer to a request that timed out) is skipped while waiting;
 //   one with another unit id, function or length is a `protocol` error, never decoded; bytes
 //   left in the socket before a request or after a reply (late replies, junk) are discarded;
-//   a header that is not Modbus TCP framing, or a frame cut by the timeout, closes the
-//   connection (reopened at the next transaction) since the byte stream lost its frames.
+//   a header that is not Modbus TCP framing, or a frame cut by the timeout (a `protocol`
+//   error "unit 5: truncated reply (3 bytes)", not silence), closes the connection (reopened
+//   at the next transaction) since the byte stream lost its frames.
 // - RTU: libmodbus checks the reply's unit id (another unit's reply is a `protocol` error),
 //   CRC and length; after a timeout or a bad reply the input is flushed.
 // - Serial ports are held exclusively while open (spec §7): a flock on the open device (so

@@ -81,7 +81,7 @@ ScanResult scan_bus(const config::Config& config, const std::string& bus_name, i
   out.ok = true;
   for (int unit = std::max(1, first); unit <= std::min(255, last); ++unit) {
     const LinkResult r = link.read(unit, config::Table::holding, 0, 1);
-    ScanProbe probe{unit, r.replied(), r.ok() ? "replied" : r.error};
+    ScanProbe probe{unit, r.replied(), r.ok() ? "replied" : r.error, r.kind};
     if (probe.present) out.present.push_back(unit);
     if (progress) progress(probe);
   }

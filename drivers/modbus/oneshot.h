@@ -30,6 +30,9 @@ struct ScanProbe {
   bool present = false;  // it replied (a Modbus exception counts: something is there; a
                          // garbled reply, e.g. bad CRC, does not, but `detail` shows it)
   std::string detail;    // "replied", "illegal data address (exception 2)", "timeout: ..."
+  // protocol: a reply came but does not answer the probe (another unit id, truncated, bad
+  // CRC): something is on the wire that a technician should look at, unlike silence.
+  LinkError kind = LinkError::none;
 };
 
 struct ScanResult {

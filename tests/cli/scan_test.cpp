@@ -2,7 +2,10 @@
 // RTU line (socat pty) and over TCP; farmsim's counters show which ids were probed.
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "tests/cli/cli_fixture.h"
+#include "tests/support/process.h"
 #include "tests/tools/farmsim_fixture.h"
 
 using namespace farmgate::test;
@@ -26,7 +29,65 @@ int requests(const Farmsim& sim, int unit) {
   return at == std::string::npos ? -1 : std::stoi(reply.substr(at + 9));
 }
 
+// tests/drivers/misbehaving_server.py on a free port; `modes` as "UNIT=MODE ...".
+struct MisbehavingServer {
+  MisbehavingServer(const TempDir& dir, const std::vector<std::string>& modes)
+      : port(free_tcp_port()) {
+    std::vector<std::string> argv{system_python(),
+                                  std::string(FARMGATE_SOURCE_DIR) +
+                                      "/tests/drivers/misbehaving_server.py",
+                                  std::to_string(port)};
+    argv.insert(argv.end(), modes.begin(), modes.end());
+    proc = std::make_unique<Process>(argv, dir.file("misbehaving.log"));
+    if (!wait_for_tcp_port(port)) FAIL("server did not listen: " << proc->log_text());
+  }
+  int port;
+  std::unique_ptr<Process> proc;
+};
+
 }  // namespace
+
+TEST_CASE("scan names a reply from another unit and a truncated reply instead of calling them "
+          "silence",
+          "[cli][scan][tcp]") {
+  TempDir dir("cli");
+  MisbehavingServer server(dir, {"4=wrong_unit", "5=truncated", "6=silent"});
+  const auto cfg = dir.write(
+      "farmgate.yaml", config_yaml("tcp: { host: 127.0.0.1, port: " +
+                                   std::to_string(server.port) + " }"));
+  CliRun r = run_farmgate(dir, {"scan", "-c", cfg, "--bus", "line", "--units", "3-7"});
+  CHECK(r.out ==
+        "unit 3: replied\n"
+        "unit 4: reply from unit 1 to a request for unit 4\n"
+        "unit 5: truncated reply (9 bytes)\n"
+        "unit 7: replied\n"
+        "2 units answered on line: 3, 7\n"
+        "2 unit ids got an unusable reply: 4, 5\n");
+  // No terminal: no progress line, stderr as before.
+  CHECK(r.err == "scanning line for 5 unit ids (up to 100ms each)\n");
+  CHECK(r.code == 0);
+}
+
+TEST_CASE("scan shows its progress on stderr when stderr is a terminal", "[cli][scan][tcp]") {
+  TempDir dir("cli");
+  MisbehavingServer server(dir, {"2=silent"});
+  const auto cfg = dir.write(
+      "farmgate.yaml", config_yaml("tcp: { host: 127.0.0.1, port: " +
+                                   std::to_string(server.port) + " }"));
+  // script(1) gives farmgate a pseudo-terminal for stdout and stderr and copies what it shows.
+  const std::string command = "'" + built_binary("farmgate") + "' scan -c '" + cfg +
+                              "' --bus line --units 1-3";
+  std::string shown;
+  REQUIRE(run_command({"/usr/bin/script", "-qec", command, "/dev/null"}, &shown) == 0);
+  INFO(shown);
+  CHECK(shown.find("scanning unit 1 (1/3)") != std::string::npos);
+  CHECK(shown.find("scanning unit 2 (2/3)") != std::string::npos);
+  CHECK(shown.find("scanning unit 3 (3/3)") != std::string::npos);
+  // Erased before each result line, and at the end: the summary stands on a clean line.
+  CHECK(shown.find("\r\033[Kunit 1: replied") != std::string::npos);
+  CHECK(shown.find("\n2 units answered on line: 1, 3") != std::string::npos);
+  CHECK(shown.find("(3/3)", shown.find("unit 3: replied")) == std::string::npos);
+}
 
 TEST_CASE("scan finds exactly the units farmsim serves on an RTU line", "[cli][scan][rtu]") {
   TempDir dir("cli");

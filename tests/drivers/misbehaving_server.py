@@ -15,6 +15,8 @@ Every request is answered in its own task, so a late unit does not hold up the o
   wrong_unit  answers at once with the unit id of unit 1 (2 for unit 1), values 9999
   wrong_tid   answers at once with another transaction id, values 9999; never the right one
   junk        answers correctly, then 32 bytes of junk
+  truncated   sends the first 9 bytes of a correct reply (header + 2 PDU bytes), then nothing
+  silent      never answers
 Prints "request unit U" per request (flushed), so tests count rates at the peer.
 Binds 127.0.0.1 only.
 """
@@ -39,6 +41,8 @@ def reply_pdu(unit, pdu, marker=None):
 
 async def answer(writer, tid, unit, pdu):
     mode = MODES.get(unit, "good")
+    if mode == "silent":
+        return
     if mode == "late":
         await asyncio.sleep(1.0)
     if mode == "wrong_unit":
@@ -49,6 +53,8 @@ async def answer(writer, tid, unit, pdu):
         out = frame(tid, unit, reply_pdu(unit, pdu))
     if mode == "junk":
         out += bytes(range(0xE0, 0x100))
+    if mode == "truncated":
+        out = out[:9]
     try:
         writer.write(out)
         await writer.drain()

@@ -135,6 +135,21 @@ TEST_CASE("over RTU a reply from another unit id is a protocol error, not data",
   CHECK(server.log_text().find("request unit 1") != std::string::npos);
 }
 
+TEST_CASE("a reply cut short is a protocol error naming its bytes, and the next request on a "
+          "new connection is answered",
+          "[link][tcp][hygiene]") {
+  test::TempDir dir;
+  Misbehaving server(dir.path(), "2=truncated");
+  modbus::Link link(test::tcp_bus(server.port, 300ms));
+  const modbus::LinkResult cut = link.read(2, Table::holding, 0, 2);
+  CHECK(cut.kind == modbus::LinkError::protocol);  // something answered: not silence
+  CHECK(cut.error == "unit 2: truncated reply (9 bytes)");
+  CHECK(cut.values.empty());
+  const modbus::LinkResult next = link.read(1, Table::holding, 0, 2);
+  REQUIRE(next.ok());
+  CHECK(next.values == std::vector<std::uint16_t>{100, 101});
+}
+
 TEST_CASE("a misbehaving unit leaves its neighbour's poll rate and readings alone",
           "[bus_owner][tcp][hygiene]") {
   const std::string mode = GENERATE("late", "wrong_unit", "wrong_tid", "junk");
