@@ -8,6 +8,22 @@
 namespace farmgate::uplink {
 namespace {
 
+// A command refused for a reason of the channel's (retained, rate): it keeps what could be
+// read of it (id, op, point) so that the result and the `command` event name it.
+Refusal refusal_of(const ParseResult& parsed, std::string error) {
+  Refusal r;
+  if (auto* refused = std::get_if<Refusal>(&parsed)) {
+    r = *refused;
+  } else {
+    const Command& c = std::get<Command>(parsed);
+    r.id = c.id;
+    r.op = to_string(c.op);
+    r.point = c.point;
+  }
+  r.error = std::move(error);
+  return r;
+}
+
 LinkSettings settings_or_throw(const config::Config& config) {
   auto s = link_settings(config);
   if (auto* error = std::get_if<std::string>(&s)) throw std::runtime_error(*error);
@@ -160,17 +176,7 @@ void Uplink::on_retained(const std::string& payload) {
   if (retained_seen_ && retained_refused_ == payload) return;  // a re-subscribe replays it
   retained_seen_ = true;
   retained_refused_ = payload;
-  ParseResult parsed = parse_command(payload, config_);
-  Refusal r;
-  if (auto* refused = std::get_if<Refusal>(&parsed)) {
-    r = *refused;
-  } else {
-    const Command& c = std::get<Command>(parsed);
-    r.id = c.id;
-    r.op = to_string(c.op);
-    r.point = c.point;
-  }
-  r.error = "retained commands are refused";
+  Refusal r = refusal_of(parse_command(payload, config_), "retained commands are refused");
   log::warning("uplink: retained command ", r.id, " refused (clear it with an empty retained ",
                "message on ", topic("cmd"), ")");
   refuse(r, true);
@@ -198,16 +204,7 @@ void Uplink::on_message(const std::string& t, const std::string& payload, bool r
     }
   }
   if (rate_limited()) {
-    Refusal r;
-    if (auto* refused = std::get_if<Refusal>(&parsed)) {
-      r = *refused;
-    } else {
-      const Command& c = std::get<Command>(parsed);
-      r.id = c.id;
-      r.op = to_string(c.op);
-      r.point = c.point;
-    }
-    r.error = "rate limited";
+    Refusal r = refusal_of(parsed, "rate limited");
     if (commands_in_window_ == max_commands_per_second_ + 1)
       log::warning("uplink: more than ", max_commands_per_second_,
                    " commands in a second: the excess is refused");

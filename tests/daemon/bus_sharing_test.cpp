@@ -15,15 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kAeratorRule = R"(rules:
-  - name: aerate-low-oxygen
-    when: pond1_do.do < 4.0
-    until: pond1_do.do > 6.0
-    set: { pond1_relay.aerator: on }
-actuators:
-  pond1_relay.aerator: { failsafe: on }
-)";
-
 std::vector<json> drift_faults(const Probe& probe) {
   std::vector<json> out;
   for (const auto& e : events_of(probe, "fault"))

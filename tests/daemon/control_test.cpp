@@ -10,15 +10,6 @@ using namespace farmgate::test;
 
 namespace {
 
-const char* kAeratorRule = R"(rules:
-  - name: aerate-low-oxygen
-    when: pond1_do.do < 4.0
-    until: pond1_do.do > 6.0
-    set: { pond1_relay.aerator: on }
-actuators:
-  pond1_relay.aerator: { failsafe: on }
-)";
-
 GatewayOptions with_rules() {
   GatewayOptions o;
   o.rules_yaml = kAeratorRule;

@@ -21,6 +21,16 @@ namespace farmgate::test {
 inline constexpr const char* kGatewayId = "test-gw";
 inline constexpr const char* kTopicBase = "farmgate/test-gw/";
 
+// The pond's classic rule: aerate below 4 mg/L until above 6, the aerator on when in doubt.
+inline constexpr const char* kAeratorRule = R"(rules:
+  - name: aerate-low-oxygen
+    when: pond1_do.do < 4.0
+    until: pond1_do.do > 6.0
+    set: { pond1_relay.aerator: on }
+actuators:
+  pond1_relay.aerator: { failsafe: on }
+)";
+
 struct FarmState {
   double dissolved_oxygen = 5.0;  // unit 2 holding 0 (float32)
   bool aerator = false;           // unit 1 coil 0
