@@ -72,6 +72,38 @@ std::string blame(const MapReader& r, const std::string& a, const std::string& b
   return a;
 }
 
+// Device manuals often number registers the old Modicon way: coils from 00001, discrete
+// inputs from 10001, input registers from 30001, holding registers from 40001. On the wire
+// (and in farmgate) they count from 0, so `address: 40001` usually means holding 0. Some
+// devices do use such protocol addresses (SunSpec starts at 40000), hence a warning.
+struct ManualNumbering {
+  Table table;
+  long first;  // the manual's number of protocol address 0
+  const char* what;
+};
+
+constexpr ManualNumbering kManualNumbering[] = {
+    {Table::discrete, 10001, "discrete inputs"},
+    {Table::input, 30001, "input registers"},
+    {Table::holding, 40001, "holding registers"},
+};
+
+std::optional<std::string> manual_numbering_hint(Table table, long address) {
+  for (const auto& m : kManualNumbering) {
+    if (address < m.first || address > m.first + 9998) continue;
+    // A 3xxxx number on a holding point (or 4xxxx on input) is still manual numbering.
+    const bool registers = table == Table::holding || table == Table::input;
+    const bool applies = table == m.table || (registers && m.table != Table::discrete);
+    if (!applies) continue;
+    std::string hint = "Modbus manuals count " + std::string(m.what) + " from " +
+                       std::to_string(m.first) + ": the protocol address is " +
+                       std::to_string(address - m.first);
+    if (table != m.table) hint += std::string(" on table ") + to_string(m.table);
+    return hint + " (if the manual says " + std::to_string(address) + ")";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Point> read_point(const Fields& fields, const std::string& device,
@@ -105,6 +137,8 @@ std::optional<Point> read_point(const Fields& fields, const std::string& device,
             *type + " does not fit table " + *table +
                 (is_bit_table(p.table) ? " (bit tables hold bool)" : " (registers hold numbers)"));
     }
+    if (auto hint = address ? manual_numbering_hint(p.table, *address) : std::nullopt)
+      r.warning_at_value("address", *hint);
     if (address) {
       const long last = static_cast<long>(*address) + register_count(p.type) - 1;
       if (last > 65535)

@@ -1,6 +1,7 @@
 #include "config/yaml_file.h"
 
 #include "config/file_read.h"
+#include "config/yaml_syntax.h"
 
 namespace farmgate::config {
 
@@ -15,10 +16,9 @@ std::optional<YAML::Node> read_yaml_file(const std::string& path, Diagnostics& d
   try {
     doc = YAML::Load(file.bytes);
   } catch (const YAML::Exception& e) {
-    // yaml-cpp marks are 0-based; a missing mark (-1) becomes 1:1.
-    diags.error(
-        {path, e.mark.line < 0 ? 1 : e.mark.line + 1, e.mark.column < 0 ? 1 : e.mark.column + 1},
-        "YAML syntax: " + e.msg);
+    const SyntaxError err = explain_syntax_error(file.bytes, e.mark.line, e.mark.column, e.msg);
+    diags.error({path, err.line, err.col},
+                err.explained ? err.message : "YAML syntax: " + err.message);
     return std::nullopt;
   }
   if (!doc.IsDefined() || doc.IsNull()) {

@@ -38,10 +38,7 @@ class HoldStopSignals {
 int cmd_run(const std::string& config_path) {
   HoldStopSignals hold;
   Setup setup = load_setup(config_path);
-  for (const auto& d : setup.diagnostics.all())
-    log::write(d.severity == config::Diagnostic::Severity::error ? log::Level::error
-                                                               : log::Level::warning,
-               d.str());
+  for (const auto& d : setup.diagnostics.all()) log_diagnostic(d);
   if (!setup.ok()) {
     log::error(config_path, ": invalid, not starting");
     return kUsageError;

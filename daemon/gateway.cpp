@@ -35,8 +35,33 @@ std::vector<std::string> actuator_points(const rules::RuleSet& rs) {
   return points;
 }
 
-void log_event(const Event& e) {
-  log::write(e.type == "actuator" ? log::Level::info : log::Level::warning, event_text(e));
+// Actuator changes and accepted reloads are the normal life of a gateway: info. Faults,
+// alarms, refused commands and rejected reloads need someone: warning.
+log::Level event_level(const Event& e) {
+  if (e.type == "actuator") return log::Level::info;
+  if (e.type == "config" && e.fields.value("state", "") == "reloaded") return log::Level::info;
+  return log::Level::warning;
+}
+
+void log_event(const Event& e) { log::write(event_level(e), event_text(e)); }
+
+// -v: every reading as `device.point = value unit quality`, for the technician watching a
+// foreground `run` while wiring a probe.
+void log_reading(const Reading& r, const config::Config& cfg) {
+  if (!log::verbose()) return;
+  const config::Point* p = cfg.find_point(r.point);
+  log::debug(r.point, " = ", p ? format_reading(r, *p) : format_reading(r),
+             r.quality == Quality::good ? " good" : "");
+}
+
+// -v: what the rules decided to write and why (the actuator event follows once it is done).
+void log_decision(const rules::Write& w, const config::Config& cfg) {
+  if (!log::verbose()) return;
+  const config::Point* p = cfg.find_point(w.point);
+  const bool boolean = p && p->type == config::ValueType::boolean;
+  log::debug("decision: ", w.point, " -> ",
+             boolean ? (w.value != 0 ? "on" : "off") : format_number(w.value), " (", w.reason,
+             ")");
 }
 
 }  // namespace
@@ -177,13 +202,13 @@ void Gateway::on_poll(const modbus::DevicePoll& poll) {
   } else {
     ++h.errors;
     h.last_error = poll.error;
-    if (poll.consecutive_failures == 1) {
-      log::warning("device ", poll.device, ": ", poll.error);
+    // The fault event is the one log line of a device going silent (record() logs it).
+    if (poll.consecutive_failures == 1)
       record(fault_event(wall_ms(), "device", poll.error, poll.device));
-    }
   }
   const auto now = std::chrono::steady_clock::now();
   for (const auto& r : poll.readings) {
+    log_reading(r, *setup_.config);
     live_.on_reading(r);
     engine_->on_reading(r, now);
     store_->add(r);
@@ -195,7 +220,10 @@ void Gateway::tick() {
   if (stopping_ || !engine_ || !actuators_read_) return;
   rules::Decisions d = engine_->tick(std::chrono::steady_clock::now(), wall_ms());
   for (auto& e : d.events) record(std::move(e));
-  for (const auto& w : d.writes) execute(w);
+  for (const auto& w : d.writes) {
+    log_decision(w, *setup_.config);
+    execute(w);
+  }
 }
 
 void Gateway::execute(const rules::Write& w) {
@@ -386,10 +414,7 @@ void Gateway::apply_reload(LoadedSetup loaded) {
   // A file of 100k mistakes must not become 100k log lines written from the loop.
   constexpr size_t kLoggedDiagnostics = 50;
   const auto& all = next.diagnostics.all();
-  for (size_t i = 0; i < all.size() && i < kLoggedDiagnostics; ++i)
-    log::write(all[i].severity == config::Diagnostic::Severity::error ? log::Level::error
-                                                                     : log::Level::warning,
-               all[i].str());
+  for (size_t i = 0; i < all.size() && i < kLoggedDiagnostics; ++i) log_diagnostic(all[i]);
   if (all.size() > kLoggedDiagnostics)
     log::warning("... and ", all.size() - kLoggedDiagnostics, " more (farmgate check -c ",
                  config_path_, " lists them all)");

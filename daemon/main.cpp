@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(kMainFooter);
   bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "also log debug lines");
+  app.add_flag("-v,--verbose", verbose, "also log debug lines (readings, rule decisions)");
 
   std::string config = kDefaultConfig;
   std::vector<std::string> points;
@@ -153,9 +153,12 @@ int main(int argc, char** argv) {
   add_config_option(status, config);
   status->add_flag("--json", as_json, "print the JSON of the page's /api/status");
 
-  // `farmgate read --version` works too (spec §2: --help and --version everywhere).
-  for (CLI::App* sub : {run, check, read, write, scan, replay, status})
+  // `farmgate read --version` works too (spec §2: --help and --version everywhere), and -v
+  // goes where a technician adds it last: `farmgate run -c x.yaml -v`.
+  for (CLI::App* sub : {run, check, read, write, scan, replay, status}) {
     sub->set_version_flag("--version", std::string("farmgate ") + FARMGATE_VERSION);
+    sub->add_flag("-v,--verbose", verbose, "also log debug lines (readings, rule decisions)");
+  }
 
   // CLI11 would only say "A subcommand is required" for `farmgate chek`: name the word.
   const std::vector<std::string> commands{"run", "check", "read", "write", "scan", "replay", "status"};

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "common/log.h"
 #include "config/file_read.h"
 #include "config/loader.h"
 #include "config/suggest.h"
@@ -97,7 +98,13 @@ Setup load_setup(const std::string& config_path, const config::LoadOptions& opti
 }
 
 void print_diagnostics(const config::Diagnostics& d, std::ostream& out) {
-  for (const auto& diag : d.all()) out << diag.str() << "\n";
+  config::print_with_source(d, out);
+}
+
+void log_diagnostic(const config::Diagnostic& d) {
+  log::write(d.severity == config::Diagnostic::Severity::error ? log::Level::error
+                                                               : log::Level::warning,
+             d.located());
 }
 
 std::optional<config::Config> load_config_or_report(const std::string& config_path) {
@@ -107,6 +114,23 @@ std::optional<config::Config> load_config_or_report(const std::string& config_pa
   return std::move(loaded.config);
 }
 
+namespace {
+
+// "pond1_do.do, pond1_do.temp": what to type instead of a device's bare name.
+std::string point_ids_of(const config::Device& device) {
+  std::string out;
+  for (const auto& p : device.points) out += (out.empty() ? "" : ", ") + p.id;
+  return out;
+}
+
+const config::Device* find_device(const config::Config& config, const std::string& name) {
+  for (const auto& d : config.devices)
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+}  // namespace
+
 bool check_point_ids(const config::Config& config, const std::vector<std::string>& ids,
                      bool writable, std::ostream& err) {
   std::vector<std::string> known;
@@ -115,7 +139,12 @@ bool check_point_ids(const config::Config& config, const std::vector<std::string
   bool ok = true;
   for (const auto& id : ids) {
     const config::Point* p = config.find_point(id);
-    if (!p) {
+    const config::Device* device = p ? nullptr : find_device(config, id);
+    if (device) {
+      err << "error: '" << id << "' is a device; a point is DEVICE.POINT: "
+          << point_ids_of(*device) << "\n";
+      ok = false;
+    } else if (!p) {
       err << "error: no point '" << id << "' in " << config.path << config::did_you_mean(id, known)
           << "\n";
       ok = false;

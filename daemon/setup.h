@@ -30,7 +30,10 @@ struct Setup {
 // (stat before and after) makes it read again, up to 3 times, then it is an error.
 // Never throws.
 Setup load_setup(const std::string& config_path, const config::LoadOptions& options = {});
+// Each with its line of the file and a caret under the column (config::print_with_source).
 void print_diagnostics(const config::Diagnostics& d, std::ostream& out);
+// One log line, at the diagnostic's severity ("error: FILE:LINE:COL: message").
+void log_diagnostic(const config::Diagnostic& d);
 
 // For the one-shot tools: the main config alone (rules play no part); diagnostics go to
 // stderr; nothing when it has errors.

@@ -193,6 +193,16 @@ void print_rules(const config::Config& cfg, const rules::RuleSet& rs, std::ostre
   }
 }
 
+// The file the package installs has no devices: valid, but the technician needs the way on.
+void print_next_steps(const std::string& path, std::ostream& out) {
+  out << "\nno devices yet. Next:\n"
+      << "  1. add your buses and devices to " << path
+      << " (commented examples: /usr/share/doc/farmgate/examples/)\n"
+      << "  2. find the unit ids on a bus: farmgate scan -c " << path << " --bus NAME\n"
+      << "  3. read a point once: farmgate read -c " << path << " DEVICE.POINT\n"
+      << "  4. farmgate check -c " << path << " again, then start the service\n";
+}
+
 }  // namespace
 
 void print_summary(const Setup& setup, std::ostream& out) {
@@ -219,6 +229,7 @@ void print_summary(const Setup& setup, std::ostream& out) {
 
   for (const auto& bus : cfg.buses) print_bus(cfg, bus, out);
   print_rules(cfg, setup.rules, out);
+  if (cfg.devices.empty()) print_next_steps(cfg.path, out);
 }
 
 }  // namespace farmgate::daemon

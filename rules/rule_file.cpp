@@ -5,7 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/file_read.h"
+#include "config/suggest.h"
 #include "config/units.h"
+#include "config/yaml_syntax.h"
 #include "rules/yaml_position.h"
 
 namespace farmgate::rules {
@@ -28,6 +30,15 @@ struct Seen {
   std::map<std::string, SourcePos> rules, alarms, actuators;
 };
 
+// " (did you mean 'priority'?)" for a likely typo, else the keys that are allowed there.
+std::string expected_keys(const std::string& key, const std::vector<std::string>& allowed) {
+  const std::string typo = config::did_you_mean(key, allowed);
+  if (!typo.empty()) return typo;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  return " (expected " + list + ")";
+}
+
 std::string where(const SourcePos& p) { return p.file + ":" + std::to_string(p.line); }
 
 class FileParser {
@@ -44,7 +55,7 @@ class FileParser {
       if (key == "rules") each(kv.second, "rules", [&](const YAML::Node& n) { rule(n); });
       else if (key == "alarms") each(kv.second, "alarms", [&](const YAML::Node& n) { alarm(n); });
       else if (key == "actuators") actuators(kv.second);
-      else error(kv.first, "unknown key '" + key + "' (expected rules, actuators, alarms)");
+      else error(kv.first, "unknown key '" + key + "'" + expected_keys(key, {"rules", "actuators", "alarms"}));
     }
   }
 
@@ -81,9 +92,7 @@ class FileParser {
       bool ok = false;
       for (const auto& a : allowed) ok = ok || a == k;
       if (!ok) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        error(kv.first, "unknown key '" + k + "' in " + what + " (expected " + list + ")");
+        error(kv.first, "unknown key '" + k + "' in " + what + expected_keys(k, allowed));
       } else if (out.count(k)) {
         error(kv.first, "'" + k + "' given twice");
       } else {
@@ -316,7 +325,9 @@ bool parse_yaml(const SourceText& src, const std::string& text, YAML::Node& root
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    d.error(src.at(e.mark.line, e.mark.column), e.msg);
+    const config::SyntaxError err =
+        config::explain_syntax_error(text, e.mark.line, e.mark.column, e.msg);
+    d.error({src.file(), err.line, err.col}, err.message);
     return false;
   }
   if (!root.IsDefined() || root.IsNull()) {

@@ -232,11 +232,9 @@ SteadyTime BusOwner::poll(DeviceState& d) {
   } else {
     d.next_due = d.backoff.failure(now);
     d.last_error = r.error;
-    if (d.backoff.failures() == 1)
-      log::warning("device ", d.device.name, " on bus ", bus_.name, ": ", r.error);
-    else
-      log::debug("device ", d.device.name, ": ", r.error, " (", d.backoff.failures(),
-                 " failed polls, next in ", d.backoff.delay().count(), " ms)");
+    // The first failure is logged once, by the daemon, as the device's fault event.
+    log::debug("device ", d.device.name, ": ", r.error, " (", d.backoff.failures(),
+               " failed polls, next in ", d.backoff.delay().count(), " ms)");
   }
   DevicePoll p{d.device.name, r.ok, r.error, std::move(r.readings), d.backoff.failures()};
   deliver(on_poll_, std::move(p));

@@ -109,7 +109,7 @@ TEST_CASE("check lists rule file errors together with the main file's", "[cli][c
   CHECK(r.err ==
         cfg + ":1:16: error: bad gateway id 'Pond': use lower-case letters, digits, '_' and "
               "'-' only (it appears in MQTT topics)\n" +
-        dir.file("a.yaml") +
+        echo("gateway: { id: Pond }", 16) + dir.file("a.yaml") +
         ":1:1: error: the rule file is empty (no rules, actuators or alarms); to have none, "
         "write `rules: []` or remove the file from `rules:`\n" +
         dir.file("b.yaml") +

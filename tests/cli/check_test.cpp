@@ -152,13 +152,16 @@ devices:
   CHECK(r.err ==
         cfg + ":1:16: error: bad gateway id 'Pond 1': use lower-case letters, digits, '_' and "
               "'-' only (it appears in MQTT topics)\n" +
+        echo("gateway: { id: Pond 1 }", 16) +
         cfg + ":4:40: error: unsupported baud 9601: expected 1200, 2400, 4800, 9600, 19200, "
               "38400, 57600 or 115200\n" +
+        echo("    rtu: { device: /dev/ttyUSB0, baud: 9601 }", 40) +
         cfg + ":5:5: error: unknown key 'timout' (did you mean 'timeout'?)\n" +
-        cfg + ":8:10: error: unknown bus 'rs458' (did you mean 'rs485'?)\n" +
-        cfg + ":9:11: error: unit 0 is not a Modbus unit id: use 1-247\n" +
+        echo("    timout: 500ms", 5) + cfg + ":8:10: error: unknown bus 'rs458' (did you mean 'rs485'?)\n" + echo("    bus: rs458", 10) +
+        cfg + ":9:11: error: unit 0 is not a Modbus unit id: use 1-247\n" + echo("    unit: 0", 11) +
         cfg + ":11:46: error: address '010' has a leading zero: write 10 (decimal) or 0x10 "
               "(hex)\n" +
+        echo("      - { name: do, table: holding, address: 010, type: float32 }", 46) +
         cfg + ": invalid\n");
 }
 
@@ -189,9 +192,10 @@ TEST_CASE("check of a rule file with an expression error points at the column, e
   CHECK(r.out == "");
   CHECK(r.err == cfg + ":6:11: warning: unit 255 is reserved by the Modbus spec (1-247); some "
                        "boards use it\n" +
+                     echo("    unit: 255", 11) +
                      rules + ":3:30: error: in `when`: unknown name 'and' (a point is written "
                              "DEVICE.POINT)\n" +
-                     cfg + ": invalid\n");
+                     echo("    when: relay.r1 == on and and relay.r1", 30) + cfg + ": invalid\n");
 }
 
 TEST_CASE("check prints warnings yet exits 0 when there is no error", "[cli][check]") {
@@ -200,7 +204,60 @@ TEST_CASE("check prints warnings yet exits 0 when there is no error", "[cli][che
   CliRun r = run_farmgate(dir, {"check", "-c", cfg});
   CHECK(r.code == 0);
   CHECK(r.err == cfg + ":6:11: warning: unit 255 is reserved by the Modbus spec (1-247); some "
-                       "boards use it\n");
+                       "boards use it\n" +
+                     echo("    unit: 255", 11));
   CHECK(r.out.rfind(cfg + ": valid\n", 0) == 0);
   CHECK(r.out.find("  relay  unit 255  poll 10s  1 point  1 read per poll") != std::string::npos);
+}
+
+TEST_CASE("check of the shipped default config says there are no devices yet and what next",
+          "[cli][check]") {
+  TempDir dir("cli");
+  const std::string cfg = std::string(FARMGATE_SOURCE_DIR) + "/systemd/farmgate.yaml";
+  CliRun r = run_farmgate(dir, {"check", "-c", cfg});
+  CHECK(r.err == "");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("\nno devices yet. Next:\n  1. add your buses and devices to " + cfg) !=
+        std::string::npos);
+  CHECK(r.out.find("farmgate scan -c " + cfg + " --bus NAME\n") != std::string::npos);
+}
+
+TEST_CASE("check echoes the offending line with a caret under the column", "[cli][check]") {
+  TempDir dir("cli");
+  const auto cfg = dir.write("farmgate.yaml", "gateway:\n  id: gw-1\n\tsite: pond\n");
+  CliRun r = run_farmgate(dir, {"check", "-c", cfg});
+  CHECK(r.code == 2);
+  CHECK(r.err == cfg + ":3:1: error: tab character: use spaces to indent\n"
+                       "\tsite: pond\n"
+                       "^\n" +
+                     cfg + ": invalid\n");
+}
+
+TEST_CASE("check points a missing colon at its own line, not the next", "[cli][check]") {
+  TempDir dir("cli");
+  const auto cfg = dir.write("farmgate.yaml", "gateway:\n  id gw-1\n  site: pond\n");
+  CliRun r = run_farmgate(dir, {"check", "-c", cfg});
+  CHECK(r.code == 2);
+  CHECK(r.err == cfg + ":2:5: error: missing ':' after 'id' (a key is written `key: value`)\n"
+                       "  id gw-1\n"
+                       "    ^\n" +
+                     cfg + ": invalid\n");
+}
+
+TEST_CASE("-v is taken after the subcommand too", "[cli][usage]") {
+  TempDir dir("cli");
+  const auto cfg = dir.write("farmgate.yaml", kRelay);
+  CHECK(run_farmgate(dir, {"check", "-c", cfg, "-v"}).code == 0);
+  CHECK(run_farmgate(dir, {"-v", "check", "-c", cfg}).code == 0);
+}
+
+TEST_CASE("run with an invalid config logs each error once, without a doubled prefix",
+          "[cli][run]") {
+  TempDir dir("cli");
+  const auto cfg = dir.write("farmgate.yaml", "gateway: { id: Pond 1 }\n");
+  CliRun r = run_farmgate(dir, {"run", "-c", cfg});
+  CHECK(r.code == 2);
+  CHECK(r.err == "error: " + cfg + ":1:16: bad gateway id 'Pond 1': use lower-case letters, "
+                                   "digits, '_' and '-' only (it appears in MQTT topics)\n"
+                                   "error: " + cfg + ": invalid, not starting\n");
 }

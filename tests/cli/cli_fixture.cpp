@@ -4,6 +4,10 @@
 
 namespace farmgate::test {
 
+std::string echo(const std::string& line, int col) {
+  return line + "\n" + std::string(col - 1, ' ') + "^\n";
+}
+
 CliRun run_farmgate(const TempDir& dir, const std::vector<std::string>& args) {
   static int runs = 0;
   const std::string stem = dir.file("farmgate-run-" + std::to_string(++runs));

@@ -16,6 +16,10 @@ struct CliRun {
   std::string err;  // stderr
 };
 
+// What `check` prints under a diagnostic: the file's line, then a caret under the 1-based
+// column (spaces only: for lines without tabs before the column).
+std::string echo(const std::string& line, int col);
+
 // Runs `farmgate ARGS...`; its output files go to `dir`.
 CliRun run_farmgate(const TempDir& dir, const std::vector<std::string>& args);
 

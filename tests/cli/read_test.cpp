@@ -76,6 +76,19 @@ TEST_CASE("read of an unknown point is exit 2 with a suggestion and no bus traff
   CHECK(sim.command("stats 1") == "ok requests=0 replies=0 exceptions=0");
 }
 
+TEST_CASE("read of a device name lists that device's points, exit 2 and no bus traffic",
+          "[cli][read]") {
+  TempDir dir("cli");
+  Farmsim sim(dir, pond_sim(kTcpServer));
+  const auto cfg = dir.write("farmgate.yaml", pond_config(tcp_bus_yaml(sim.tcp_port())));
+  CliRun r = run_farmgate(dir, {"read", "-c", cfg, "pond1"});
+  CHECK(r.code == 2);
+  CHECK(r.out == "");
+  CHECK(r.err == "error: 'pond1' is a device; a point is DEVICE.POINT: pond1.temp, pond1.do, "
+                 "pond1.setpoint, pond1.aerator, pond1.feeder\n");
+  CHECK(sim.command("stats 1") == "ok requests=0 replies=0 exceptions=0");
+}
+
 TEST_CASE("read of a silent device prints an error for its point, exit 1, after retries+1 tries",
           "[cli][read][tcp]") {
   TempDir dir("cli");

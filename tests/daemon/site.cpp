@@ -96,9 +96,10 @@ std::string Site::write_config(const GatewayOptions& o) const {
   return dir_.write("farmgate.yaml", y.str());
 }
 
-std::unique_ptr<Process> Site::start_daemon() const {
-  return std::make_unique<Process>(
-      std::vector<std::string>{built_binary("farmgate"), "run", "-c", config_path()}, log_path());
+std::unique_ptr<Process> Site::start_daemon(const std::vector<std::string>& extra) const {
+  std::vector<std::string> argv{built_binary("farmgate"), "run", "-c", config_path()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv, log_path());
 }
 
 std::string Site::control(const std::string& line) {

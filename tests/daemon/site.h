@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -62,8 +63,8 @@ class Site {
 
   // Writes farmgate.yaml (and rules.yaml) for this site; returns the config path.
   std::string write_config(const GatewayOptions& options) const;
-  // `farmgate run -c farmgate.yaml`, its output appended to farmgate.log.
-  std::unique_ptr<Process> start_daemon() const;
+  // `farmgate run -c farmgate.yaml EXTRA...`, its output appended to farmgate.log.
+  std::unique_ptr<Process> start_daemon(const std::vector<std::string>& extra = {}) const;
   // farmsim control channel; REQUIREs an `ok` reply and returns it.
   std::string control(const std::string& line);
   bool coil(int unit, int address);
