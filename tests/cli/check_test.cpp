@@ -244,7 +244,7 @@ TEST_CASE("check points a missing colon at its own line, not the next", "[cli][c
                      cfg + ": invalid\n");
 }
 
-TEST_CASE("-v is taken after the subcommand too", "[cli][usage]") {
+TEST_CASE("verbose: -v is taken after the subcommand too", "[cli][usage]") {
   TempDir dir("cli");
   const auto cfg = dir.write("farmgate.yaml", kRelay);
   CHECK(run_farmgate(dir, {"check", "-c", cfg, "-v"}).code == 0);
