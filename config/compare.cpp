@@ -10,10 +10,10 @@ namespace {
 // `pos`, say why it does not count) and classify it in daemon/reload_plan.cpp.
 auto fields(const Point& p) {
   const auto& [name, id, table, address, type, order, scale, offset, unit, valid_min, valid_max,
-               writable, pos] = p;
+               writable, precision, deadband, report_every, pos] = p;
   (void)pos;  // where it was written: no behaviour
   return std::tie(name, id, table, address, type, order, scale, offset, unit, valid_min,
-                  valid_max, writable);
+                  valid_max, writable, precision, deadband, report_every);
 }
 
 auto fields(const Device& d) {

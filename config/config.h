@@ -38,6 +38,14 @@ struct Point {
   std::string unit;
   std::optional<double> valid_min, valid_max;
   bool writable = false;
+  // Decimals a value is written with (spec §8); unset: what scale and offset resolve
+  // (uplink/resolution.h).
+  std::optional<int> precision;
+  // Report by exception (spec §8): unset, every reading is sent; set, a reading within
+  // deadband (in the point's unit) of the last one sent, of the same quality and less than
+  // report_every after it, is kept but not sent (uplink/exception_filter.h).
+  std::optional<double> deadband;
+  Duration report_every{10LL * 60 * 1000};
   SourcePos pos;
 };
 

@@ -11,13 +11,16 @@
 #include <vector>
 
 #include "store/store.h"
+#include "uplink/resolution.h"
 
 namespace farmgate::uplink {
 
 // `telemetry`: {"gateway":ID,"readings":[{seq,point,ts,value,unit?,quality}...]}, in the
 // order given (the forwarder gives them oldest first). A bool point's value is true/false.
+// Values are written at their point's resolution (resolution.h); null: as they are.
 std::string telemetry_payload(const std::string& gateway_id,
-                              const std::vector<store::StoredReading>& readings);
+                              const std::vector<store::StoredReading>& readings,
+                              const Resolutions* resolutions = nullptr);
 
 // `events`: {seq,ts,type, ...the type's fields}, one event per message.
 std::string event_payload(const store::StoredEvent& event);
@@ -48,8 +51,9 @@ std::string periodic_status_payload(const StatusSnapshot& s, const store::Buffer
 nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& buffer);
 // The extra keys of a `read` command's ok result ({"id":…,"ok":true,...}): the reading's
 // "value" (true/false for a bool point, null when it has none), "unit" (when it has one),
-// "quality" and "ts". Built here with the other payloads so `read` speaks like telemetry.
-nlohmann::json read_reply(const Reading& r);
+// "quality" and "ts". Built here with the other payloads so `read` speaks like telemetry,
+// at the point's resolution too.
+nlohmann::json read_reply(const Reading& r, const Resolution& resolution = {});
 // The will, and what a clean stop publishes: {"state":"offline"}.
 std::string offline_status_payload();
 

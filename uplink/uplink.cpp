@@ -33,6 +33,8 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
   fo.max_batch = static_cast<std::size_t>(config.uplink->max_batch);
   fo.publish_interval = config.uplink->publish_interval;
   fo.max_in_flight = tuning.max_in_flight;
+  fo.resolutions = Resolutions(config);
+  fo.report_rules = report_rules(config);
   forwarder_ = std::make_unique<Forwarder>(
       io, store, fo, [this](Forwarder::Topic t, const std::string& payload, std::uint64_t id) {
         return link_->publish(topic(t == Forwarder::Topic::events ? "events" : "telemetry"),

@@ -80,9 +80,12 @@ class Uplink {
   // Clean end: stops sending, publishes the retained {"state":"offline"}, disconnects.
   // Blocks the loop for at most a few seconds. Unacknowledged data stays unsent in the store.
   void stop();
-  // Points checked by commands after a reload (the connection settings are not reloaded:
-  // build a new Uplink for those).
-  void set_config(const config::Config& config) { config_ = config; }
+  // Points checked by commands, and their resolutions, after a reload (the connection
+  // settings are not reloaded: build a new Uplink for those).
+  void set_config(const config::Config& config) {
+    config_ = config;
+    forwarder_->set_points(config);
+  }
 
   bool connected() const { return link_->connected(); }
   const std::string& last_error() const { return link_->last_error(); }  // "" when fine
