@@ -54,11 +54,11 @@ auto fields(const Storage& s) {
 auto fields(const Uplink& u) {
   const auto& [url, client_id, username, password_file, ca_file, cert_file, key_file,
                topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-               allow_insecure, pos] = u;
+               allow_insecure, compress, pos] = u;
   (void)pos;
   return std::tie(url, client_id, username, password_file, ca_file, cert_file, key_file,
                   topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-                  allow_insecure);
+                  allow_insecure, compress);
 }
 
 }  // namespace

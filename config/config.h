@@ -100,6 +100,10 @@ struct Storage {
   Duration keep_sent{7LL * 24 * 3600 * 1000};
 };
 
+// How telemetry batches travel (spec §8, farmgate profile): plain JSON on `telemetry`, or a
+// zstd frame of the same JSON on `telemetry/zstd` (uplink/compression.h).
+enum class Compression { none, zstd };
+
 struct Uplink {
   std::string url;                // mqtt://host:port or mqtts://host:port
   std::string client_id;          // default gateway.id
@@ -112,6 +116,7 @@ struct Uplink {
   Duration status_interval{60000};
   Duration ack_timeout{30000};    // a PUBACK overdue by more: reconnect (spec §7)
   bool allow_insecure = false;
+  Compression compress = Compression::none;
   SourcePos pos;
 };
 

@@ -8,6 +8,9 @@
 // rather than one batch per publish_interval; live readings are just newer seqs in the same
 // queue. When caught up, new data goes out every publish_interval.
 //
+// Report by exception (spec §8, exception_filter.h): readings a point's deadband holds back
+// are marked sent without a message; telemetry values are written at their resolution.
+//
 // At-least-once: on disconnect, whatever is in flight is forgotten (it stays unsent in the
 // store) and everything unsent is sent again after the next connect, oldest first. The
 // platform de-duplicates by seq.

@@ -144,10 +144,14 @@ std::string event_payload(const store::StoredEvent& e) {
 
 std::string online_status_payload(const StatusSnapshot& s) { return online_json(s).dump(); }
 
-std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& b) {
+std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& b,
+                                    const LinkFigures* link) {
   json j = online_json(s);
   j["buffer"] = buffer_json<json>(b);
   j["devices"] = devices_json<json>(s.devices);
+  if (link)
+    j["uplink"] = {{"bytes_sent",
+                    {{"today", link->bytes_today}, {"since_start", link->bytes_since_start}}}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -32,6 +32,13 @@ struct DeviceHealth {
   std::string last_error;   // "" when none (then left out)
 };
 
+// What the link carried (spec §8), for `status`: topic + payload bytes of every PUBLISH
+// (uplink/bytes_sent.h), today (local day) and since the uplink started.
+struct LinkFigures {
+  std::uint64_t bytes_today = 0;
+  std::uint64_t bytes_since_start = 0;
+};
+
 // What the daemon knows about itself; the uplink adds the buffer figures.
 struct StatusSnapshot {
   std::string version;          // farmgate's version
@@ -45,8 +52,10 @@ std::string online_status_payload(const StatusSnapshot& s);
 // Retained `status` every status_interval: the online object plus
 // "buffer":{"unsent","oldest_unsent_ts"?,"dropped","fault"} and
 // "devices":{NAME:{ok,errors,last_error?}}. "fault" is {"message","since"} (the storage fault
-// in force and since when, epoch ms) or null while the buffer is healthy.
-std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer);
+// in force and since when, epoch ms) or null while the buffer is healthy. With `link`, also
+// "uplink":{"bytes_sent":{"today","since_start"}}.
+std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& buffer,
+                                    const LinkFigures* link = nullptr);
 // The same "devices" and "buffer" figures as an object, for the `status` command's result.
 nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats& buffer);
 // The extra keys of a `read` command's ok result ({"id":…,"ok":true,...}): the reading's

@@ -2,7 +2,9 @@
 // owns the MQTT link, forwards the store's unsent events and readings, publishes `status`,
 // and answers `cmd`. Everything here runs on the loop thread; not thread-safe.
 //
-// Topics: {topic_prefix}/{gateway.id}/telemetry | events | status | cmd | cmd/result, QoS 1.
+// Topics: {topic_prefix}/{gateway.id}/telemetry | events | status | cmd | cmd/result, QoS 1;
+// with uplink.compress: zstd, telemetry/zstd instead of telemetry (compression.h). The
+// periodic status carries the link's bytes_sent (bytes_sent.h).
 // On every connect, in this order: subscribe `cmd`, publish the retained online status,
 // then the forwarder sends (events first, then the telemetry backlog). Every status_interval
 // while connected: the retained periodic status (StatusSource's figures + store.stats()).
