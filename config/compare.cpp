@@ -10,10 +10,10 @@ namespace {
 // `pos`, say why it does not count) and classify it in daemon/reload_plan.cpp.
 auto fields(const Point& p) {
   const auto& [name, id, table, address, type, order, scale, offset, unit, valid_min, valid_max,
-               writable, pos] = p;
+               writable, precision, deadband, report_every, pos] = p;
   (void)pos;  // where it was written: no behaviour
   return std::tie(name, id, table, address, type, order, scale, offset, unit, valid_min,
-                  valid_max, writable);
+                  valid_max, writable, precision, deadband, report_every);
 }
 
 auto fields(const Device& d) {
@@ -54,11 +54,11 @@ auto fields(const Storage& s) {
 auto fields(const Uplink& u) {
   const auto& [url, client_id, username, password_file, ca_file, cert_file, key_file,
                topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-               allow_insecure, pos] = u;
+               allow_insecure, compress, pos] = u;
   (void)pos;
   return std::tie(url, client_id, username, password_file, ca_file, cert_file, key_file,
                   topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-                  allow_insecure);
+                  allow_insecure, compress);
 }
 
 }  // namespace

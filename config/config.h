@@ -38,6 +38,14 @@ struct Point {
   std::string unit;
   std::optional<double> valid_min, valid_max;
   bool writable = false;
+  // Decimals a value is written with (spec §8); unset: what scale and offset resolve
+  // (uplink/resolution.h).
+  std::optional<int> precision;
+  // Report by exception (spec §8): unset, every reading is sent; set, a reading within
+  // deadband (in the point's unit) of the last one sent, of the same quality and less than
+  // report_every after it, is kept but not sent (uplink/exception_filter.h).
+  std::optional<double> deadband;
+  Duration report_every{10LL * 60 * 1000};
   SourcePos pos;
 };
 
@@ -92,6 +100,10 @@ struct Storage {
   Duration keep_sent{7LL * 24 * 3600 * 1000};
 };
 
+// How telemetry batches travel (spec §8, farmgate profile): plain JSON on `telemetry`, or a
+// zstd frame of the same JSON on `telemetry/zstd` (uplink/compression.h).
+enum class Compression { none, zstd };
+
 struct Uplink {
   std::string url;                // mqtt://host:port or mqtts://host:port
   std::string client_id;          // default gateway.id
@@ -104,6 +116,7 @@ struct Uplink {
   Duration status_interval{60000};
   Duration ack_timeout{30000};    // a PUBACK overdue by more: reconnect (spec §7)
   bool allow_insecure = false;
+  Compression compress = Compression::none;
   SourcePos pos;
 };
 

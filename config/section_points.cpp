@@ -5,8 +5,21 @@
 namespace farmgate::config {
 namespace {
 
-const std::vector<std::string> kPointKeys = {"name",  "table",  "address", "type",  "order",
-                                             "scale", "offset", "unit",    "valid", "writable"};
+const std::vector<std::string> kPointKeys = {
+    "name",  "table", "address",  "type",      "order",    "scale",       "offset",
+    "unit",  "valid", "writable", "precision", "deadband", "report_every"};
+
+// The 4G link's keys (spec §8): how a value is written and when it is worth sending.
+void read_reporting(MapReader& r, Point& p) {
+  if (auto d = r.integer("precision", 0, 12)) p.precision = static_cast<int>(*d);
+  if (auto d = r.number("deadband")) {
+    if (*d < 0)
+      r.error_at_value("deadband", "deadband must be 0 or more (in the point's unit)");
+    else
+      p.deadband = *d;
+  }
+  if (auto e = r.duration("report_every", Duration{1000})) p.report_every = *e;
+}
 
 Table table_of(const std::string& s) {
   if (s == "input") return Table::input;
@@ -154,6 +167,7 @@ std::optional<Point> read_point(const Fields& fields, const std::string& device,
   p.unit = r.text("unit").value_or("");
   read_valid(r, p);
   p.writable = r.boolean("writable").value_or(false);
+  read_reporting(r, p);
   if (p.writable && table && (p.table == Table::input || p.table == Table::discrete))
     r.error_at_value(blame(r, "writable", "table"),
                      "table " + *table + " is read-only: the point cannot be writable");

@@ -103,7 +103,7 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
       f, ctx.diags,
       {"url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
        "topic_prefix", "max_batch", "publish_interval", "status_interval", "ack_timeout",
-       "allow_insecure"});
+       "allow_insecure", "compress"});
   Uplink u;
   u.pos = r.pos();
   std::optional<BrokerUrl> broker;
@@ -173,6 +173,8 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   // a dead connection and the link would never settle.
   u.ack_timeout = r.duration("ack_timeout", Duration{1000}).value_or(u.ack_timeout);
   u.allow_insecure = r.boolean("allow_insecure").value_or(false);
+  if (auto c = r.choice("compress", {"none", "zstd"}))
+    u.compress = *c == "zstd" ? Compression::zstd : Compression::none;
   if (broker && !broker->tls && !is_loopback(broker->host) && !u.allow_insecure &&
       (r.has("username") || r.has("password_file")))
     r.error_at_value("url", "a username/password over plain mqtt:// to '" + broker->host +

@@ -303,10 +303,12 @@ void Gateway::handle_command(const uplink::Command& c, uplink::Uplink::Reply rep
     case uplink::Op::read: {
       modbus::BusOwner* bus = bus_for_point(c.point);
       if (!bus) return reply(uplink::Outcome{false, "no bus serves " + c.point, nullptr});
-      bus->read({c.point}, [reply](std::vector<Reading> rs) {
+      const config::Point* point = setup_.config->find_point(c.point);
+      const uplink::Resolution res = point ? uplink::resolution_of(*point) : uplink::Resolution{};
+      bus->read({c.point}, [reply, res](std::vector<Reading> rs) {
         const Reading& r = rs.front();
         if (r.quality == Quality::error) return reply(uplink::Outcome{false, r.error, nullptr});
-        reply(uplink::Outcome{true, "", uplink::read_reply(r)});
+        reply(uplink::Outcome{true, "", uplink::read_reply(r, res)});
       });
       return;
     }

@@ -1,4 +1,5 @@
 #include "http/status_json.h"
+#include "uplink/resolution.h"
 
 #include <algorithm>
 #include <vector>
@@ -34,7 +35,10 @@ json points_json(const StatusInputs& in) {
       auto it = in.live->latest().find(p.id);
       if (it != in.live->latest().end()) {
         const Reading& r = it->second;
-        j["value"] = r.quality == Quality::error ? json(nullptr) : value_of(r.value, r.boolean);
+        // At the point's resolution, as telemetry writes it (spec §8).
+        std::optional<double> v = r.value;
+        if (v) v = uplink::resolution_of(p).apply(*v);
+        j["value"] = r.quality == Quality::error ? json(nullptr) : value_of(v, r.boolean);
         j["quality"] = to_string(r.quality);
         j["ts"] = r.ts_ms;
         j["age_ms"] = std::max<std::int64_t>(0, in.wall_ms - r.ts_ms);

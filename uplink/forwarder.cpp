@@ -7,9 +7,18 @@ namespace farmgate::uplink {
 
 Forwarder::Forwarder(boost::asio::io_context& io, store::Store& store, ForwarderOptions options,
                      Publish publish)
-    : store_(store), options_(std::move(options)), publish_(std::move(publish)), timer_(io) {
+    : store_(store),
+      options_(std::move(options)),
+      publish_(std::move(publish)),
+      timer_(io),
+      filter_(options_.report_rules) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+}
+
+void Forwarder::set_points(const config::Config& config) {
+  options_.resolutions = Resolutions(config);
+  filter_.set_rules(report_rules(config));
 }
 
 void Forwarder::restart_from_oldest() {
@@ -81,6 +90,20 @@ bool Forwarder::send(Topic topic, const std::string& payload, std::vector<std::i
   return false;
 }
 
+// Readings held back by exception (spec §8) are handled without a message: marked sent at
+// once, so they neither wait in `unsent` nor come back at the next pump.
+bool Forwarder::send_readings(std::vector<store::StoredReading> readings) {
+  const std::vector<std::int64_t> held = filter_.hold_back(readings);
+  if (!held.empty()) store_.mark_readings_sent(held);
+  if (readings.empty()) return true;
+  std::vector<std::int64_t> seqs;
+  seqs.reserve(readings.size());
+  for (const auto& r : readings) seqs.push_back(r.seq);
+  return send(Topic::telemetry,
+              telemetry_payload(options_.gateway_id, readings, &options_.resolutions),
+              std::move(seqs));
+}
+
 void Forwarder::pump() {
   if (!connected_ || stopped_) return;
   backlog_ = false;
@@ -97,15 +120,12 @@ void Forwarder::pump() {
     }
     auto readings = store_.unsent_readings(reading_cursor_, options_.max_batch);
     if (readings.empty()) break;
-    std::vector<std::int64_t> seqs;
-    seqs.reserve(readings.size());
-    for (const auto& r : readings) seqs.push_back(r.seq);
-    std::int64_t last = seqs.back();
-    if (!send(Topic::telemetry, telemetry_payload(options_.gateway_id, readings), std::move(seqs)))
-      return;
+    const std::int64_t last = readings.back().seq;
+    const bool full = readings.size() == options_.max_batch;
+    if (!send_readings(std::move(readings))) return;
     reading_cursor_ = last;
     // A short batch means we have caught up: the rest waits for publish_interval.
-    if (readings.size() < options_.max_batch) break;
+    if (!full) break;
     backlog_ = true;
   }
   if (in_flight_.size() >= options_.max_in_flight) backlog_ = true;

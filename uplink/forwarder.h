@@ -8,6 +8,9 @@
 // rather than one batch per publish_interval; live readings are just newer seqs in the same
 // queue. When caught up, new data goes out every publish_interval.
 //
+// Report by exception (spec §8, exception_filter.h): readings a point's deadband holds back
+// are marked sent without a message; telemetry values are written at their resolution.
+//
 // At-least-once: on disconnect, whatever is in flight is forgotten (it stays unsent in the
 // store) and everything unsent is sent again after the next connect, oldest first. The
 // platform de-duplicates by seq.
@@ -24,6 +27,8 @@
 
 #include "common/clock.h"
 #include "store/store.h"
+#include "uplink/exception_filter.h"
+#include "uplink/resolution.h"
 
 namespace farmgate::uplink {
 
@@ -32,6 +37,8 @@ struct ForwarderOptions {
   std::size_t max_batch = 500;
   Duration publish_interval{1000};
   std::size_t max_in_flight = 8;
+  Resolutions resolutions;  // telemetry values are written at these (spec §8)
+  ReportRules report_rules; // report by exception (spec §8, exception_filter.h)
 };
 
 class Forwarder {
@@ -50,6 +57,9 @@ class Forwarder {
   void failed(std::uint64_t id);     // that message stays unsent; sending restarts from the oldest
   void stop();                       // no more sending; timers cancelled
   void pump();                       // sends what it can now (also runs every publish_interval)
+  // The points changed (a reload): their resolutions and report rules apply from the next
+  // batch.
+  void set_points(const config::Config& config);
 
   std::size_t in_flight() const { return in_flight_.size(); }
   std::uint64_t messages_sent() const { return next_id_ - 1; }
@@ -60,6 +70,7 @@ class Forwarder {
     std::vector<std::int64_t> seqs;
   };
   bool send(Topic topic, const std::string& payload, std::vector<std::int64_t> seqs);
+  bool send_readings(std::vector<store::StoredReading> readings);
   void restart_from_oldest();
   void arm_timer();
 
@@ -69,6 +80,7 @@ class Forwarder {
   boost::asio::steady_timer timer_;
   // Expires with the Forwarder: a cancelled wait still runs its handler, maybe after us.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  ExceptionFilter filter_;
   std::map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t next_id_ = 1;
   std::int64_t event_cursor_ = 0;    // the last event seq handed to the link

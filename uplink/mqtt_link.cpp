@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <utility>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "uplink/tls_probe.h"
 
@@ -238,6 +239,7 @@ bool MqttLink::publish(const std::string& topic, const std::string& payload, boo
     awaiting_.emplace(key, Awaiting{id, std::chrono::steady_clock::now()});
     client_->publish(msg, reinterpret_cast<void*>(static_cast<std::uintptr_t>(key)),
                      listeners_->publish);
+    bytes_sent_.add(topic.size() + payload.size(), wall_ms());
     return true;
   } catch (const mqtt::exception& e) {
     awaiting_.erase(key);

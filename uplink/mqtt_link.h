@@ -35,6 +35,7 @@
 #include <string>
 #include <thread>
 
+#include "uplink/bytes_sent.h"
 #include "uplink/link_settings.h"
 
 namespace mqtt {
@@ -75,6 +76,8 @@ class MqttLink {
   void subscribe(const std::string& topic);
   void unsubscribe(const std::string& topic);
   std::size_t awaiting_ack() const { return awaiting_.size(); }  // publishes without PUBACK
+  // Topic and payload bytes of every publish handed to Paho (bytes_sent.h says what is not).
+  const BytesSent& bytes_sent() const { return bytes_sent_; }
 
   bool connected() const { return connected_; }  // as the loop last heard it
   // The last connection problem, e.g. "TLS: ... certificate verify failed"; "" once connected.
@@ -104,6 +107,7 @@ class MqttLink {
   };
   std::map<std::uint64_t, Awaiting> awaiting_;
   std::uint64_t next_key_ = 1;
+  BytesSent bytes_sent_;
   boost::asio::steady_timer ack_timer_;
   bool ack_timer_armed_ = false;
   void arm_ack_timer();

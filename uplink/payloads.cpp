@@ -52,7 +52,7 @@ void append_double(std::string& out, double v) {
   out.append(buf, end);
 }
 
-void append_reading(std::string& out, const store::StoredReading& sr) {
+void append_reading(std::string& out, const store::StoredReading& sr, const Resolutions* res) {
   const Reading& r = sr.reading;
   out += R"({"seq":)";
   append_int(out, sr.seq);
@@ -67,7 +67,7 @@ void append_reading(std::string& out, const store::StoredReading& sr) {
   } else if (r.boolean) {
     out += *r.value != 0 ? "true" : "false";
   } else {
-    append_double(out, *r.value);
+    append_double(out, res ? res->apply(r.point, *r.value) : *r.value);
   }
   if (!r.unit.empty()) {
     out += R"(,"unit":)";
@@ -115,7 +115,8 @@ json online_json(const StatusSnapshot& s) {
 }  // namespace
 
 std::string telemetry_payload(const std::string& gateway_id,
-                              const std::vector<store::StoredReading>& readings) {
+                              const std::vector<store::StoredReading>& readings,
+                              const Resolutions* resolutions) {
   std::string out;
   out.reserve(40 + readings.size() * 110);
   out += R"({"gateway":)";
@@ -123,7 +124,7 @@ std::string telemetry_payload(const std::string& gateway_id,
   out += R"(,"readings":[)";
   for (std::size_t i = 0; i < readings.size(); ++i) {
     if (i > 0) out += ',';
-    append_reading(out, readings[i]);
+    append_reading(out, readings[i], resolutions);
   }
   out += "]}";
   return out;
@@ -143,10 +144,14 @@ std::string event_payload(const store::StoredEvent& e) {
 
 std::string online_status_payload(const StatusSnapshot& s) { return online_json(s).dump(); }
 
-std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& b) {
+std::string periodic_status_payload(const StatusSnapshot& s, const store::BufferStats& b,
+                                    const LinkFigures* link) {
   json j = online_json(s);
   j["buffer"] = buffer_json<json>(b);
   j["devices"] = devices_json<json>(s.devices);
+  if (link)
+    j["uplink"] = {{"bytes_sent",
+                    {{"today", link->bytes_today}, {"since_start", link->bytes_since_start}}}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -155,14 +160,14 @@ nlohmann::json status_figures(const StatusSnapshot& s, const store::BufferStats&
           {"buffer", buffer_json<nlohmann::json>(b)}};
 }
 
-nlohmann::json read_reply(const Reading& r) {
+nlohmann::json read_reply(const Reading& r, const Resolution& resolution) {
   nlohmann::json j = {{"quality", to_string(r.quality)}, {"ts", r.ts_ms}};
   if (!r.value) {
     j["value"] = nullptr;
   } else if (r.boolean) {
     j["value"] = *r.value != 0;
   } else {
-    j["value"] = *r.value;
+    j["value"] = resolution.apply(*r.value);
   }
   if (!r.unit.empty()) j["unit"] = r.unit;
   return j;

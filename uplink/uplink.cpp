@@ -4,6 +4,7 @@
 
 #include "common/event.h"
 #include "common/log.h"
+#include "uplink/compression.h"
 
 namespace farmgate::uplink {
 namespace {
@@ -49,10 +50,17 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
   fo.max_batch = static_cast<std::size_t>(config.uplink->max_batch);
   fo.publish_interval = config.uplink->publish_interval;
   fo.max_in_flight = tuning.max_in_flight;
+  fo.resolutions = Resolutions(config);
+  fo.report_rules = report_rules(config);
+  const bool zstd = config.uplink->compress == config::Compression::zstd;
   forwarder_ = std::make_unique<Forwarder>(
-      io, store, fo, [this](Forwarder::Topic t, const std::string& payload, std::uint64_t id) {
-        return link_->publish(topic(t == Forwarder::Topic::events ? "events" : "telemetry"),
-                              payload, false, id);
+      io, store, fo,
+      [this, zstd](Forwarder::Topic t, const std::string& payload, std::uint64_t id) {
+        if (t == Forwarder::Topic::events)
+          return link_->publish(topic("events"), payload, false, id);
+        // spec §8: the same JSON as one zstd frame, on a topic of its own.
+        if (zstd) return link_->publish(topic("telemetry/zstd"), zstd_frame(payload), false, id);
+        return link_->publish(topic("telemetry"), payload, false, id);
       });
   results_ = std::make_unique<ResultQueue>(
       [this](const std::string& payload, std::uint64_t id) {
@@ -143,7 +151,9 @@ void Uplink::arm_status_timer() {
 void Uplink::publish_status() {
   if (!link_->connected()) return;
   StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
-  link_->publish(topic("status"), periodic_status_payload(s, store_.stats()), true, 0);
+  const BytesSent& sent = link_->bytes_sent();
+  const LinkFigures figures{sent.today(wall_ms()), sent.since_start()};
+  link_->publish(topic("status"), periodic_status_payload(s, store_.stats(), &figures), true, 0);
 }
 
 void Uplink::on_stalled(const std::string& why) {

@@ -2,7 +2,9 @@
 // owns the MQTT link, forwards the store's unsent events and readings, publishes `status`,
 // and answers `cmd`. Everything here runs on the loop thread; not thread-safe.
 //
-// Topics: {topic_prefix}/{gateway.id}/telemetry | events | status | cmd | cmd/result, QoS 1.
+// Topics: {topic_prefix}/{gateway.id}/telemetry | events | status | cmd | cmd/result, QoS 1;
+// with uplink.compress: zstd, telemetry/zstd instead of telemetry (compression.h). The
+// periodic status carries the link's bytes_sent (bytes_sent.h).
 // On every connect, in this order: subscribe `cmd`, publish the retained online status,
 // then the forwarder sends (events first, then the telemetry backlog). Every status_interval
 // while connected: the retained periodic status (StatusSource's figures + store.stats()).
@@ -80,9 +82,12 @@ class Uplink {
   // Clean end: stops sending, publishes the retained {"state":"offline"}, disconnects.
   // Blocks the loop for at most a few seconds. Unacknowledged data stays unsent in the store.
   void stop();
-  // Points checked by commands after a reload (the connection settings are not reloaded:
-  // build a new Uplink for those).
-  void set_config(const config::Config& config) { config_ = config; }
+  // Points checked by commands, and their resolutions, after a reload (the connection
+  // settings are not reloaded: build a new Uplink for those).
+  void set_config(const config::Config& config) {
+    config_ = config;
+    forwarder_->set_points(config);
+  }
 
   bool connected() const { return link_->connected(); }
   const std::string& last_error() const { return link_->last_error(); }  // "" when fine

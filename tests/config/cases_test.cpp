@@ -75,6 +75,8 @@ std::string summary(const Config& c) {
         << to_string(p.type) << " " << to_string(p.order) << " scale=" << p.scale
         << " offset=" << p.offset << " unit=" << p.unit;
       if (p.valid_min) o << " valid=[" << *p.valid_min << "," << *p.valid_max << "]";
+      if (p.precision) o << " precision=" << *p.precision;
+      if (p.deadband) o << " deadband=" << *p.deadband << " report_every=" << ms(p.report_every);
       o << " writable=" << p.writable << " " << where(p.pos) << "\n";
     }
   }

@@ -16,6 +16,9 @@ TEST_CASE("the status says each point's value and age and each actuator's state 
   dox.name = "do";
   dox.id = "pond1_do.do";
   dox.unit = "mg/L";
+  // A DO probe gives a float: its 5.62 is written as such (a uint16 at scale 1 would be 6,
+  // the page writing values at their resolution like telemetry, spec §8).
+  dox.type = config::ValueType::float32;
   config::Point temp = dox;
   temp.name = "temp";
   temp.id = "pond1_do.temp";
