@@ -92,7 +92,12 @@ struct Storage {
   Duration keep_sent{7LL * 24 * 3600 * 1000};
 };
 
+// How messages are shaped for the platform (spec §8; uplink/profile.h).
+enum class UplinkProfile { farmgate, thingsboard };
+const char* to_string(UplinkProfile p);
+
 struct Uplink {
+  UplinkProfile profile = UplinkProfile::farmgate;
   std::string url;                // mqtt://host:port or mqtts://host:port
   std::string client_id;          // default gateway.id
   std::string username;

@@ -101,11 +101,20 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   if (!f.ok) return std::nullopt;
   MapReader r(
       f, ctx.diags,
-      {"url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
+      {"profile", "url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
        "topic_prefix", "max_batch", "publish_interval", "status_interval", "ack_timeout",
        "allow_insecure"});
   Uplink u;
   u.pos = r.pos();
+  // sparkplug is in the spec (§8) and in the list, so a user who wrote it learns it is
+  // planned rather than misspelt.
+  if (auto p = r.choice("profile", {"farmgate", "thingsboard", "sparkplug"})) {
+    if (*p == "thingsboard")
+      u.profile = UplinkProfile::thingsboard;
+    else if (*p == "sparkplug")
+      r.error_at_value("profile", "profile sparkplug is not supported yet: use farmgate or "
+                                  "thingsboard");
+  }
   std::optional<BrokerUrl> broker;
   if (auto url = r.text("url", Need::required)) {
     broker = parse_url(*url);

@@ -10,6 +10,11 @@ Forwarder::Forwarder(boost::asio::io_context& io, store::Store& store, Forwarder
     : store_(store), options_(std::move(options)), publish_(std::move(publish)), timer_(io) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+  if (!options_.format_telemetry)
+    options_.format_telemetry = [id = options_.gateway_id](const auto& readings) {
+      return telemetry_payload(id, readings);
+    };
+  if (!options_.format_event) options_.format_event = event_payload;
 }
 
 void Forwarder::restart_from_oldest() {
@@ -90,7 +95,7 @@ void Forwarder::pump() {
     if (!events.empty()) {
       if (events.size() == room) backlog_ = true;
       for (const auto& e : events) {
-        if (!send(Topic::events, event_payload(e), {e.seq})) return;
+        if (!send(Topic::events, options_.format_event(e), {e.seq})) return;
         event_cursor_ = e.seq;
       }
       continue;  // events first, always: look again before any telemetry
@@ -101,7 +106,7 @@ void Forwarder::pump() {
     seqs.reserve(readings.size());
     for (const auto& r : readings) seqs.push_back(r.seq);
     std::int64_t last = seqs.back();
-    if (!send(Topic::telemetry, telemetry_payload(options_.gateway_id, readings), std::move(seqs)))
+    if (!send(Topic::telemetry, options_.format_telemetry(readings), std::move(seqs)))
       return;
     reading_cursor_ = last;
     // A short batch means we have caught up: the rest waits for publish_interval.
