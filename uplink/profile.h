@@ -70,6 +70,8 @@ class Profile {
   virtual std::optional<std::string> answer(const nlohmann::json& reply_to,
                                             const std::string& result) const = 0;
   virtual std::string result_topic() const = 0;
+  // Incoming messages over this are reported by size only, never read (mqtt_link.h).
+  virtual std::size_t max_incoming_bytes() const { return kMaxCommandBytes; }
 };
 
 // The profile that config.uplink names. REQUIRES config.uplink.

@@ -130,6 +130,10 @@ class ThingsboardProfile final : public Profile {
       r.error = "duplicate key \"" + duplicate + "\": a key may appear once in an object";
       return in;
     }
+    if (payload.size() > kMaxCommandBytes) {
+      r.error = oversized_error(payload.size());
+      return in;
+    }
     if (!in.reply_to.contains("device")) {
       r.error = "`device` is missing or not a string";
       return in;
@@ -180,6 +184,10 @@ class ThingsboardProfile final : public Profile {
     return dump(j);
   }
   std::string result_topic() const override { return kRpc; }
+  // Our own replies come back on the RPC topic and may be longer than any request (a
+  // `status` answer names every device): they are read up to this to be told apart from
+  // requests; a request itself is still refused over kMaxCommandBytes.
+  std::size_t max_incoming_bytes() const override { return 64u << 10; }
 
  private:
   std::vector<std::string> devices_;

@@ -32,6 +32,7 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
   settings.will_topic = will.topic;
   settings.will_payload = will.payload;
   settings.will_retained = will.retained;
+  settings.max_message_bytes = profile_->max_incoming_bytes();
   status_interval_ = config.uplink->status_interval;
   ForwarderOptions fo;
   fo.gateway_id = config.gateway.id;

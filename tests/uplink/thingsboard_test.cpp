@@ -140,6 +140,19 @@ TEST_CASE("a thingsboard RPC becomes the §5 command, checked the same way", "[t
     CHECK(std::get<uplink::Refusal>(twice->parsed).error ==
           "duplicate key \"value\": a key may appear once in an object");
   }
+  SECTION("a request over 4 KiB is refused by its size; a long reply of ours is still ignored") {
+    const std::string pad(5000, 'x');
+    auto big = p->command(R"({"device":"pond1_relay","data":{"id":11,"method":"status","params":{"pad":")" +
+                              pad + R"("}}})",
+                          config);
+    REQUIRE(big);
+    CHECK(std::get<uplink::Refusal>(big->parsed).error.find("over the limit of 4096") !=
+          std::string::npos);
+    CHECK(big->reply_to == json{{"device", "pond1_relay"}, {"id", 11}});
+    CHECK_FALSE(p->command(R"({"device":"pond1_do","id":9,"data":{"ok":true,"pad":")" + pad +
+                               R"("}})",
+                           config));
+  }
   SECTION("our own replies on the same topic are no requests") {
     CHECK_FALSE(p->command(R"({"device":"pond1_relay","id":7,"data":{"ok":true}})", config));
     CHECK_FALSE(p->command(R"({"device":"pond1_relay","id":7})", config));
