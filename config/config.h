@@ -104,7 +104,12 @@ struct Storage {
 // zstd frame of the same JSON on `telemetry/zstd` (uplink/compression.h).
 enum class Compression { none, zstd };
 
+// How messages are shaped for the platform (spec §8; uplink/profile.h).
+enum class UplinkProfile { farmgate, thingsboard };
+const char* to_string(UplinkProfile p);
+
 struct Uplink {
+  UplinkProfile profile = UplinkProfile::farmgate;
   std::string url;                // mqtt://host:port or mqtts://host:port
   std::string client_id;          // default gateway.id
   std::string username;

@@ -37,6 +37,14 @@ const char* to_string(ByteOrder o) {
   return "?";
 }
 
+const char* to_string(UplinkProfile p) {
+  switch (p) {
+    case UplinkProfile::farmgate: return "farmgate";
+    case UplinkProfile::thingsboard: return "thingsboard";
+  }
+  return "?";
+}
+
 int register_count(ValueType t) {
   switch (t) {
     case ValueType::int32:

@@ -101,11 +101,20 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   if (!f.ok) return std::nullopt;
   MapReader r(
       f, ctx.diags,
-      {"url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
+      {"profile", "url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
        "topic_prefix", "max_batch", "publish_interval", "status_interval", "ack_timeout",
        "allow_insecure", "compress"});
   Uplink u;
   u.pos = r.pos();
+  // sparkplug is in the spec (§8) and in the list, so a user who wrote it learns it is
+  // planned rather than misspelt.
+  if (auto p = r.choice("profile", {"farmgate", "thingsboard", "sparkplug"})) {
+    if (*p == "thingsboard")
+      u.profile = UplinkProfile::thingsboard;
+    else if (*p == "sparkplug")
+      r.error_at_value("profile", "profile sparkplug is not supported yet: use farmgate or "
+                                  "thingsboard");
+  }
   std::optional<BrokerUrl> broker;
   if (auto url = r.text("url", Need::required)) {
     broker = parse_url(*url);
@@ -173,8 +182,13 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   // a dead connection and the link would never settle.
   u.ack_timeout = r.duration("ack_timeout", Duration{1000}).value_or(u.ack_timeout);
   u.allow_insecure = r.boolean("allow_insecure").value_or(false);
-  if (auto c = r.choice("compress", {"none", "zstd"}))
+  if (auto c = r.choice("compress", {"none", "zstd"})) {
     u.compress = *c == "zstd" ? Compression::zstd : Compression::none;
+    // Only farmgate's own platform reads the zstd topic; ThingsBoard takes JSON only.
+    if (u.compress == Compression::zstd && u.profile != UplinkProfile::farmgate)
+      r.error_at_value("compress", std::string("compress: zstd is for profile farmgate; ") +
+                                       "profile " + to_string(u.profile) + " reads JSON only");
+  }
   if (broker && !broker->tls && !is_loopback(broker->host) && !u.allow_insecure &&
       (r.has("username") || r.has("password_file")))
     r.error_at_value("url", "a username/password over plain mqtt:// to '" + broker->host +

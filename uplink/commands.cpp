@@ -23,32 +23,6 @@ std::string string_field(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// Parses like json::parse, and also reports the first key that appears twice in one object
-// (at any depth): nlohmann keeps the last value silently, so {"value":false,"value":true}
-// would drive what a reader of the first key did not expect.
-json parse_noting_duplicates(const std::string& payload, std::string* duplicate) {
-  std::vector<std::set<std::string>> open_objects;
-  auto note = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        open_objects.emplace_back();
-        break;
-      case json::parse_event_t::key:
-        if (!open_objects.empty() && parsed.is_string() &&
-            !open_objects.back().insert(parsed.get<std::string>()).second && duplicate->empty())
-          *duplicate = parsed.get<std::string>();
-        break;
-      case json::parse_event_t::object_end:
-        if (!open_objects.empty()) open_objects.pop_back();
-        break;
-      default:
-        break;
-    }
-    return true;
-  };
-  return json::parse(payload, note, false);
-}
-
 ParseResult refuse(Refusal r, std::string error) {
   r.error = std::move(error);
   return r;
@@ -108,6 +82,30 @@ const char* to_string(Op op) {
       return "status";
   }
   return "?";
+}
+
+// {"value":false,"value":true} would drive what a reader of the first key did not expect.
+json parse_noting_duplicates(const std::string& payload, std::string* duplicate) {
+  std::vector<std::set<std::string>> open_objects;
+  auto note = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open_objects.empty() && parsed.is_string() &&
+            !open_objects.back().insert(parsed.get<std::string>()).second && duplicate->empty())
+          *duplicate = parsed.get<std::string>();
+        break;
+      case json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  return json::parse(payload, note, false);
 }
 
 std::string oversized_error(std::size_t bytes) {

@@ -48,6 +48,9 @@ using ParseResult = std::variant<Command, Refusal>;
 // `valid` range when it has one), `hold` (set: a duration such as "30m", more than 0 and at
 // most kMaxHold).
 ParseResult parse_command(const std::string& payload, const config::Config& config);
+// json::parse that also reports the first key written twice in one object, at any depth
+// ("" when none): nlohmann keeps the last value silently. Discarded JSON when malformed.
+nlohmann::json parse_noting_duplicates(const std::string& payload, std::string* duplicate);
 // The refusal of a payload of `bytes` over kMaxCommandBytes, which is never read.
 std::string oversized_error(std::size_t bytes);
 

@@ -14,6 +14,11 @@ Forwarder::Forwarder(boost::asio::io_context& io, store::Store& store, Forwarder
       filter_(options_.report_rules) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+  if (!options_.format_telemetry)
+    options_.format_telemetry = [id = options_.gateway_id](const auto& readings) {
+      return telemetry_payload(id, readings);
+    };
+  if (!options_.format_event) options_.format_event = event_payload;
 }
 
 void Forwarder::set_points(const config::Config& config) {
@@ -99,9 +104,10 @@ bool Forwarder::send_readings(std::vector<store::StoredReading> readings) {
   std::vector<std::int64_t> seqs;
   seqs.reserve(readings.size());
   for (const auto& r : readings) seqs.push_back(r.seq);
-  return send(Topic::telemetry,
-              telemetry_payload(options_.gateway_id, readings, &options_.resolutions),
-              std::move(seqs));
+  // Values at their resolution (spec §8), whatever shape the profile gives them.
+  for (auto& r : readings)
+    if (r.reading.value) r.reading.value = options_.resolutions.apply(r.reading.point, *r.reading.value);
+  return send(Topic::telemetry, options_.format_telemetry(readings), std::move(seqs));
 }
 
 void Forwarder::pump() {
@@ -113,7 +119,7 @@ void Forwarder::pump() {
     if (!events.empty()) {
       if (events.size() == room) backlog_ = true;
       for (const auto& e : events) {
-        if (!send(Topic::events, event_payload(e), {e.seq})) return;
+        if (!send(Topic::events, options_.format_event(e), {e.seq})) return;
         event_cursor_ = e.seq;
       }
       continue;  // events first, always: look again before any telemetry

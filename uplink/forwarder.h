@@ -34,6 +34,11 @@ namespace farmgate::uplink {
 
 struct ForwarderOptions {
   std::string gateway_id;
+  // How a batch of readings and an event become payloads (the uplink's profile,
+  // uplink/profile.h); unset: spec §5's telemetry_payload and event_payload. The readings
+  // come with their values already at their resolution.
+  std::function<std::string(const std::vector<store::StoredReading>&)> format_telemetry;
+  std::function<std::string(const store::StoredEvent&)> format_event;
   std::size_t max_batch = 500;
   Duration publish_interval{1000};
   std::size_t max_in_flight = 8;

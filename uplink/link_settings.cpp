@@ -71,9 +71,10 @@ std::variant<LinkSettings, std::string> link_settings(const config::Config& conf
     s.key_file = u.key_file;
   }
   s.topic_base = u.topic_prefix + "/" + config.gateway.id + "/";
+  s.will_topic = s.topic_base + "status";
   s.will_payload = offline_status_payload();
   s.ack_timeout = u.ack_timeout;
-  s.max_message_bytes = kMaxCommandBytes;  // the link receives nothing but `cmd`
+  s.max_message_bytes = kMaxCommandBytes;  // the link receives nothing but commands
   return s;
 }
 

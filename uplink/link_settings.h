@@ -23,7 +23,11 @@ struct LinkSettings {
   std::string trust_store;          // tls: ca_file, or kSystemCaBundle
   std::string cert_file, key_file;  // tls: client certificate, optional
   std::string topic_base;           // "{topic_prefix}/{gateway.id}/"
-  std::string will_payload;         // {"state":"offline"}, retained on topic_base + "status"
+  // The will: {"state":"offline"}, retained on topic_base + "status" (the profile's offline(),
+  // uplink/profile.h, where another profile speaks other topics).
+  std::string will_topic;
+  std::string will_payload;
+  bool will_retained = true;
   Duration keep_alive{30000};
   Duration connect_timeout{10000};
   Duration min_retry{1000}, max_retry{60000};  // reconnect backoff

@@ -177,7 +177,7 @@ void MqttLink::connect() {
   if (!settings_.username.empty()) opts.set_user_name(settings_.username);
   if (!settings_.password.empty()) opts.set_password(settings_.password);
   opts.set_will(
-      mqtt::will_options(settings_.topic_base + "status", settings_.will_payload, 1, true));
+      mqtt::will_options(settings_.will_topic, settings_.will_payload, 1, settings_.will_retained));
   if (settings_.tls) {
     mqtt::ssl_options ssl;
     ssl.set_trust_store(settings_.trust_store);
@@ -218,7 +218,7 @@ void MqttLink::stop() {
   try {
     if (client_->is_connected()) {
       auto offline =
-          mqtt::make_message(settings_.topic_base + "status", settings_.will_payload, 1, true);
+          mqtt::make_message(settings_.will_topic, settings_.will_payload, 1, settings_.will_retained);
       client_->publish(offline)->wait_for(std::chrono::seconds(2));
       client_->disconnect(2000)->wait_for(std::chrono::seconds(3));
     }

@@ -44,6 +44,12 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
       max_commands_per_second_(tuning.max_commands_per_second) {
   LinkSettings settings = settings_or_throw(config);
   base_ = settings.topic_base;
+  profile_ = make_profile(config);
+  const Message will = profile_->offline();
+  settings.will_topic = will.topic;
+  settings.will_payload = will.payload;
+  settings.will_retained = will.retained;
+  settings.max_message_bytes = profile_->max_incoming_bytes();
   status_interval_ = config.uplink->status_interval;
   ForwarderOptions fo;
   fo.gateway_id = config.gateway.id;
@@ -52,19 +58,24 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
   fo.max_in_flight = tuning.max_in_flight;
   fo.resolutions = Resolutions(config);
   fo.report_rules = report_rules(config);
+  fo.format_telemetry = [this](const auto& readings) { return profile_->telemetry(readings); };
+  fo.format_event = [this](const store::StoredEvent& e) { return profile_->event(e); };
+  // The config allows compression only where the platform reads it (the farmgate profile).
   const bool zstd = config.uplink->compress == config::Compression::zstd;
   forwarder_ = std::make_unique<Forwarder>(
       io, store, fo,
       [this, zstd](Forwarder::Topic t, const std::string& payload, std::uint64_t id) {
         if (t == Forwarder::Topic::events)
-          return link_->publish(topic("events"), payload, false, id);
+          return link_->publish(profile_->events_topic(), payload, false, id);
         // spec §8: the same JSON as one zstd frame, on a topic of its own.
-        if (zstd) return link_->publish(topic("telemetry/zstd"), zstd_frame(payload), false, id);
-        return link_->publish(topic("telemetry"), payload, false, id);
+        if (zstd)
+          return link_->publish(profile_->telemetry_topic() + "/zstd", zstd_frame(payload),
+                                false, id);
+        return link_->publish(profile_->telemetry_topic(), payload, false, id);
       });
   results_ = std::make_unique<ResultQueue>(
       [this](const std::string& payload, std::uint64_t id) {
-        return link_->publish(topic("cmd/result"), payload, false, id);
+        return link_->publish(profile_->result_topic(), payload, false, id);
       },
       tuning.result_window, tuning.result_high_water_bytes);
   LinkHandlers h;
@@ -109,6 +120,17 @@ Uplink::~Uplink() {
 
 void Uplink::start() { link_->start(); }
 
+void Uplink::set_config(const config::Config& config) {
+  config_ = config;
+  profile_ = make_profile(config);
+  forwarder_->set_points(config);
+}
+
+void Uplink::subscribe_commands(bool subscribe) {
+  for (const auto& t : profile_->command_topics())
+    subscribe ? link_->subscribe(t) : link_->unsubscribe(t);
+}
+
 void Uplink::stop() {
   if (stopped_) return;
   stopped_ = true;
@@ -124,9 +146,10 @@ void Uplink::on_connected() {
   retained_refused_.clear();
   paused_ = false;
   subscribed_ = true;
-  link_->subscribe(topic("cmd"));
+  subscribe_commands(true);
   StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
-  link_->publish(topic("status"), online_status_payload(s), true, 0);
+  for (const Message& m : profile_->on_connect(s))
+    link_->publish(m.topic, m.payload, m.retained, 0);
   results_->connected();
   forwarder_->connected();
   arm_status_timer();
@@ -153,7 +176,8 @@ void Uplink::publish_status() {
   StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
   const BytesSent& sent = link_->bytes_sent();
   const LinkFigures figures{sent.today(wall_ms()), sent.since_start()};
-  link_->publish(topic("status"), periodic_status_payload(s, store_.stats(), &figures), true, 0);
+  for (const Message& m : profile_->status(s, store_.stats(), figures))
+    link_->publish(m.topic, m.payload, m.retained, 0);
 }
 
 void Uplink::on_stalled(const std::string& why) {
@@ -163,7 +187,7 @@ void Uplink::on_stalled(const std::string& why) {
 }
 
 void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained) {
-  if (t != topic("cmd") || stopped_) return;
+  if (!profile_->is_command_topic(t) || stopped_) return;
   Refusal r;
   r.error = retained ? "retained commands are refused" : oversized_error(bytes);
   if (retained) {
@@ -174,10 +198,11 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
     retained_refused_ = key;
   } else if (rate_limited()) {
     r.error = "rate limited";
-    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1);
+    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1, nullptr);
   }
   log::warning("uplink: command refused: ", r.error);
-  refuse(r, true);
+  // Never read, so nobody known to answer to where the profile needs an address.
+  refuse(r, true, nullptr);
 }
 
 // The broker replays the retained `cmd` on every subscribe: what it holds was meant for
@@ -186,20 +211,23 @@ void Uplink::on_retained(const std::string& payload) {
   if (retained_seen_ && retained_refused_ == payload) return;  // a re-subscribe replays it
   retained_seen_ = true;
   retained_refused_ = payload;
-  Refusal r = refusal_of(parse_command(payload, config_), "retained commands are refused");
+  std::optional<IncomingCommand> in = profile_->command(payload, config_);
+  if (!in) return;  // not a request (one of our own RPC replies)
+  Refusal r = refusal_of(in->parsed, "retained commands are refused");
   log::warning("uplink: retained command ", r.id, " refused (clear it with an empty retained ",
-               "message on ", topic("cmd"), ")");
-  refuse(r, true);
+               "message on ", profile_->command_topics().front(), ")");
+  refuse(r, true, in->reply_to);
 }
 
 void Uplink::on_message(const std::string& t, const std::string& payload, bool retained) {
-  if (t != topic("cmd") || stopped_) return;
+  if (!profile_->is_command_topic(t) || stopped_) return;
   // An empty retained payload is how a retained message is cleared: nothing to answer.
   if (retained) return payload.empty() ? void() : on_retained(payload);
-  ParseResult parsed = parse_command(payload, config_);
-  const std::string& id = std::holds_alternative<Command>(parsed)
-                              ? std::get<Command>(parsed).id
-                              : std::get<Refusal>(parsed).id;
+  std::optional<IncomingCommand> in = profile_->command(payload, config_);
+  if (!in) return;  // not a request (one of our own RPC replies)
+  const ParseResult& parsed = in->parsed;
+  const nlohmann::json reply_to = in->reply_to;
+  const std::string& id = in->key;  // what makes a command "seen before"
   const auto now = std::chrono::steady_clock::now();
   if (!id.empty()) {
     if (const CommandIds::Entry* seen = ids_.find(id, now)) {
@@ -218,25 +246,26 @@ void Uplink::on_message(const std::string& t, const std::string& payload, bool r
     if (commands_in_window_ == max_commands_per_second_ + 1)
       log::warning("uplink: more than ", max_commands_per_second_,
                    " commands in a second: the excess is refused");
-    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1);
+    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1, reply_to);
   }
   ids_.begin(id, now);
   if (auto* r = std::get_if<Refusal>(&parsed)) {
     log::warning("uplink: command ", r->id.empty() ? "" : r->id + " ", "refused: ", r->error);
-    answer(r->id, refusal_payload(*r), refusal_event(wall_ms(), *r));
+    answer(id, reply_to, refusal_payload(*r), refusal_event(wall_ms(), *r));
     return;
   }
   const Command& c = std::get<Command>(parsed);
   if (!commands_) {
     Outcome o{false, "commands are not handled by this gateway", nullptr};
-    answer(c.id, result_payload(c.id, o), command_event(wall_ms(), c, o));
+    answer(id, reply_to, result_payload(c.id, o), command_event(wall_ms(), c, o));
     return;
   }
   auto answered = std::make_shared<bool>(false);
-  Reply reply = [this, alive = std::weak_ptr<bool>(alive_), answered, c](const Outcome& o) {
+  Reply reply = [this, alive = std::weak_ptr<bool>(alive_), answered, c, key = id,
+                 reply_to](const Outcome& o) {
     if (*answered || !alive.lock()) return;  // one answer per command
     *answered = true;
-    answer(c.id, result_payload(c.id, o), command_event(wall_ms(), c, o));
+    answer(key, reply_to, result_payload(c.id, o), command_event(wall_ms(), c, o));
   };
   commands_(c, std::move(reply));
 }
@@ -254,17 +283,21 @@ bool Uplink::rate_limited() {
 }
 
 // Refused without being remembered: a rate-limited or retained command may come again.
-void Uplink::refuse(const Refusal& r, bool record) {
+void Uplink::refuse(const Refusal& r, bool record, const nlohmann::json& reply_to) {
   if (record) store_.add(refusal_event(wall_ms(), r));
-  results_->push(refusal_payload(r));
-  watch_backlog();
+  if (auto payload = profile_->answer(reply_to, refusal_payload(r))) {
+    results_->push(std::move(*payload));
+    watch_backlog();
+  }
 }
 
-void Uplink::answer(const std::string& id, const std::string& payload,
-                    std::optional<Event> event) {
+void Uplink::answer(const std::string& key, const nlohmann::json& reply_to,
+                    const std::string& result, std::optional<Event> event) {
   if (event) store_.add(std::move(*event));
-  const int waiting = id.empty() ? 0 : ids_.answer(id, payload);
-  for (int i = 0; i <= waiting; ++i) results_->push(payload);
+  std::optional<std::string> payload = profile_->answer(reply_to, result);
+  if (!payload) return;  // nobody to address it to (ThingsBoard: no device named)
+  const int waiting = key.empty() ? 0 : ids_.answer(key, *payload);
+  for (int i = 0; i <= waiting; ++i) results_->push(*payload);
   watch_backlog();
 }
 
@@ -279,12 +312,12 @@ void Uplink::watch_backlog() {
     subscribed_ = false;
     log::warning("uplink: ", results_->queued(), " command results waiting (",
                  results_->bytes() >> 10, " KiB): not taking commands until they are sent");
-    link_->unsubscribe(topic("cmd"));
+    subscribe_commands(false);
   } else if (paused_ && results_->drained()) {
     paused_ = false;
     subscribed_ = true;
     log::info("uplink: command results sent: taking commands again");
-    link_->subscribe(topic("cmd"));
+    subscribe_commands(true);
   }
 }
 

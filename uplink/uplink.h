@@ -2,9 +2,11 @@
 // owns the MQTT link, forwards the store's unsent events and readings, publishes `status`,
 // and answers `cmd`. Everything here runs on the loop thread; not thread-safe.
 //
-// Topics: {topic_prefix}/{gateway.id}/telemetry | events | status | cmd | cmd/result, QoS 1;
-// with uplink.compress: zstd, telemetry/zstd instead of telemetry (compression.h). The
-// periodic status carries the link's bytes_sent (bytes_sent.h).
+// Topics and payloads are the profile's (uplink.profile, uplink/profile.h); below in the
+// terms of the farmgate profile: {topic_prefix}/{gateway.id}/telemetry | events | status |
+// cmd | cmd/result, QoS 1. ThingsBoard's RPC topic is its `cmd` and `cmd/result` at once.
+// With uplink.compress: zstd (farmgate profile only), telemetry/zstd instead of telemetry
+// (compression.h). The periodic status carries the link's bytes_sent (bytes_sent.h).
 // On every connect, in this order: subscribe `cmd`, publish the retained online status,
 // then the forwarder sends (events first, then the telemetry backlog). Every status_interval
 // while connected: the retained periodic status (StatusSource's figures + store.stats()).
@@ -45,6 +47,7 @@
 #include "uplink/forwarder.h"
 #include "uplink/mqtt_link.h"
 #include "uplink/payloads.h"
+#include "uplink/profile.h"
 #include "uplink/result_queue.h"
 
 namespace farmgate::uplink {
@@ -82,12 +85,10 @@ class Uplink {
   // Clean end: stops sending, publishes the retained {"state":"offline"}, disconnects.
   // Blocks the loop for at most a few seconds. Unacknowledged data stays unsent in the store.
   void stop();
-  // Points checked by commands, and their resolutions, after a reload (the connection
-  // settings are not reloaded: build a new Uplink for those).
-  void set_config(const config::Config& config) {
-    config_ = config;
-    forwarder_->set_points(config);
-  }
+  // Points checked by commands after a reload, their resolutions and report rules, and the
+  // devices the profile names from the next connect (the connection settings are not
+  // reloaded: build a new Uplink for those).
+  void set_config(const config::Config& config);
 
   bool connected() const { return link_->connected(); }
   const std::string& last_error() const { return link_->last_error(); }  // "" when fine
@@ -100,11 +101,14 @@ class Uplink {
   void on_message(const std::string& topic, const std::string& payload, bool retained);
   void on_oversized(const std::string& topic, std::size_t bytes, bool retained);
   void on_retained(const std::string& payload);
+  void subscribe_commands(bool subscribe);
   void on_stalled(const std::string& why);
-  // The one way out for a result: remembered under its id (duplicates waiting get it too),
-  // its event recorded (when there is one), queued for cmd/result.
-  void answer(const std::string& id, const std::string& payload, std::optional<Event> event);
-  void refuse(const Refusal& r, bool record);
+  // The one way out for a result (§5 JSON): remembered under its key (duplicates waiting get
+  // it too), its event recorded (when there is one), queued for cmd/result as the profile
+  // addresses it to reply_to.
+  void answer(const std::string& key, const nlohmann::json& reply_to, const std::string& result,
+              std::optional<Event> event);
+  void refuse(const Refusal& r, bool record, const nlohmann::json& reply_to);
   void watch_backlog();
   void publish_status();
   void arm_status_timer();
@@ -115,6 +119,7 @@ class Uplink {
   StatusSource status_;
   CommandHandler commands_;
   std::string base_;
+  std::unique_ptr<Profile> profile_;
   Duration status_interval_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // Replies may outlive us
   std::unique_ptr<Forwarder> forwarder_;

@@ -36,6 +36,9 @@ PointsRead read_points(Link& link, const config::Device& device,
   // and the copies out of it were a third of a poll's CPU (bench/bench_poll).
   std::vector<Reading> by_index(device.points.size());
   std::string silent;  // set once the device did not answer: skip the rest
+  // One poll, one instant for all its readings, however many requests it takes: a platform
+  // groups a device's poll by its ts (spec §8, ThingsBoard's {"ts":…,"values":{…}}).
+  const std::int64_t ts = wall_ms();
   for (const ReadRequest& req : plan_reads(device, points)) {
     LinkResult r;
     if (silent.empty()) {
@@ -51,7 +54,6 @@ PointsRead read_points(Link& link, const config::Device& device,
       out.ok = false;
       out.error = r.error;
     }
-    const std::int64_t ts = wall_ms();
     for (std::size_t i : req.points) {
       const config::Point& p = device.points[i];
       Reading reading;

@@ -172,4 +172,26 @@ std::optional<json> latest_periodic_status(const Probe& probe) {
   return std::nullopt;
 }
 
+std::set<std::string> thingsboard_values(const Probe& probe) {
+  std::set<std::string> out;
+  for (const auto& m : probe.messages()) {
+    if (m.topic != "v1/gateway/telemetry") continue;
+    const json j = json::parse(m.payload);
+    REQUIRE(j.is_object());
+    for (const auto& [device, entries] : j.items()) {
+      REQUIRE(entries.is_array());
+      for (const auto& e : entries) {
+        REQUIRE(is_epoch_ms(e["ts"]));
+        REQUIRE(e["values"].is_object());
+        REQUIRE_FALSE(e["values"].empty());
+        for (const auto& [point, value] : e["values"].items()) {
+          CHECK((value.is_number() || value.is_boolean()));
+          out.insert(device + "." + point + "@" + std::to_string(e["ts"].get<std::int64_t>()));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace farmgate::test

@@ -33,6 +33,9 @@ std::optional<json> latest_status(const Probe& probe);
 // The newest periodic status (the one with "buffer"), if any.
 std::optional<json> latest_periodic_status(const Probe& probe);
 
+// Profile thingsboard: "DEVICE.POINT@TS" of every value received on v1/gateway/telemetry.
+std::set<std::string> thingsboard_values(const Probe& probe);
+
 // A reading's shape alone (also used on single readings).
 void check_reading(const json& r);
 void check_event(const json& e);

@@ -76,12 +76,14 @@ TEST_CASE("a changed point, device or bus restarts only its bus", "[daemon][relo
 TEST_CASE("the uplink reconnects on its settings, the gateway id or its files' contents",
           "[daemon][reload_plan]") {
   const Config c = two_buses();
-  Config prefix = c, id = c, site = c, none = c;
+  Config prefix = c, id = c, site = c, none = c, profile = c;
   prefix.uplink->topic_prefix = "other";
+  profile.uplink->profile = farmgate::config::UplinkProfile::thingsboard;
   id.gateway.id = "gw2";
   site.gateway.site = "Pond 2";
   none.uplink.reset();
   CHECK(plan(c, prefix).reconnect_uplink);
+  CHECK(plan(c, profile).reconnect_uplink);  // other topics, another link
   CHECK(plan(c, id).reconnect_uplink);
   CHECK_FALSE(plan(c, site).reconnect_uplink);
   CHECK(plan(c, none).reconnect_uplink);

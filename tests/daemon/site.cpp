@@ -73,7 +73,8 @@ std::string Site::write_config(const GatewayOptions& o) const {
     << "\n  max_size: " << o.max_size
     << "\n  commit_interval: 200ms\n  keep_sent: 7d\n";
   if (o.uplink)
-    y << "uplink:\n  url: mqtt://127.0.0.1:" << broker_->port()
+    y << "uplink:\n" << (o.profile.empty() ? "" : "  profile: " + o.profile + "\n")
+      << "  url: mqtt://127.0.0.1:" << broker_->port()
       << "\n  topic_prefix: farmgate\n  max_batch: " << o.max_batch
       << "\n  publish_interval: 200ms\n  status_interval: 500ms\n";
   y << "buses:\n"
@@ -148,6 +149,17 @@ std::set<std::int64_t> seqs_between(const std::string& db_path, std::int64_t fro
 
 std::int64_t dropped_readings(const std::string& db_path) {
   return Db(db_path, SQLITE_OPEN_READONLY).number("SELECT value FROM meta WHERE key = 'dropped'");
+}
+
+std::set<std::string> valued_readings(const std::string& db_path, std::int64_t up_to) {
+  const std::string sql =
+      "SELECT p.name || '@' || r.ts_ms FROM readings r JOIN points p ON p.id = r.point "
+      "WHERE r.quality != 2 AND r.seq <= " + std::to_string(up_to);
+  std::set<std::string> out;
+  std::istringstream lines(Db(db_path, SQLITE_OPEN_READONLY).text(sql.c_str()));
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) out.insert(line);
+  return out;
 }
 
 bool contiguous(const std::set<std::int64_t>& seqs) {

@@ -48,6 +48,7 @@ struct GatewayOptions {
   std::string extra_points;            // more lines under pond1_do's points (6 spaces indent)
   std::string extra_devices;           // more entries under devices: (2 spaces indent)
   std::string storage_path;            // storage.path; empty: db_path()
+  std::string profile;                 // uplink.profile; empty: not written (farmgate)
 };
 
 class Site {
@@ -93,6 +94,10 @@ std::set<std::int64_t> seqs_between(const std::string& db_path, std::int64_t fro
                                     std::int64_t to_ms);
 // meta.dropped, read (read-only) while the daemon may be running.
 std::int64_t dropped_readings(const std::string& db_path);
+
+// "POINT@TS" of every reading with a value (quality good or bad) and seq <= up_to: what
+// profile thingsboard sends of them (it has no seq and leaves error readings out).
+std::set<std::string> valued_readings(const std::string& db_path, std::int64_t up_to);
 
 // True when `seqs` is exactly {first..last} for its own first and last.
 bool contiguous(const std::set<std::int64_t>& seqs);
