@@ -4,9 +4,14 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <regex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "tests/daemon/payload_checks.h"
@@ -24,6 +29,22 @@ bool delivered_through(const Probe& probe, std::int64_t first, std::int64_t up_t
 
 std::size_t reading_count(const Probe& probe) { return reading_seqs(probe).size(); }
 
+// Three runs of the daemon, each killed -9 at a random moment after `delivered` grew.
+void kill_at_random_moments(Site& site, const std::function<std::size_t()>& delivered) {
+  std::mt19937 random(std::random_device{}());
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    auto daemon = site.start_daemon();
+    const std::size_t before = delivered();
+    REQUIRE(wait_until([&] { return delivered() > before; }, std::chrono::seconds(10)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1200)(random)));
+    daemon->signal(SIGKILL);
+    REQUIRE(daemon->wait(std::chrono::seconds(5)) == 128 + SIGKILL);
+    CHECK(integrity_check(site.db_path()) == "ok");
+  }
+}
+
 }  // namespace
 
 TEST_CASE("kill -9 at random moments loses no committed reading and leaves the buffer healthy",
@@ -31,19 +52,7 @@ TEST_CASE("kill -9 at random moments loses no committed reading and leaves the b
   Site site;
   site.write_config({});
   Probe probe(site.broker().url(), std::string(kTopicBase) + "#");
-  std::mt19937 random(std::random_device{}());
-
-  for (int round = 0; round < 3; ++round) {
-    INFO("round " << round);
-    auto daemon = site.start_daemon();
-    const std::size_t before = reading_count(probe);
-    REQUIRE(wait_until([&] { return reading_count(probe) > before; }, std::chrono::seconds(10)));
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1200)(random)));
-    daemon->signal(SIGKILL);
-    REQUIRE(daemon->wait(std::chrono::seconds(5)) == 128 + SIGKILL);
-    CHECK(integrity_check(site.db_path()) == "ok");
-  }
+  kill_at_random_moments(site, [&] { return reading_count(probe); });
 
   // Everything any of the killed runs committed is delivered by the next one, without a hole.
   const std::int64_t recorded = max_reading_seq(site.db_path());
@@ -59,6 +68,40 @@ TEST_CASE("kill -9 at random moments loses no committed reading and leaves the b
   auto seqs = reading_seqs(probe);
   CHECK(*seqs.begin() == first);
   CHECK(contiguous(seqs));
+}
+
+// The same under profile thingsboard, which sends no seq: every value committed by the
+// killed runs reaches v1/gateway/telemetry (as DEVICE.POINT at its ts).
+TEST_CASE("kill -9 at random moments loses no committed reading under profile thingsboard",
+          "[daemon][durability][thingsboard]") {
+  Site site;
+  GatewayOptions options;
+  options.profile = "thingsboard";
+  site.write_config(options);
+  Probe probe(site.broker().url(), "v1/#");
+  kill_at_random_moments(site, [&] { return thingsboard_values(probe).size(); });
+
+  const std::int64_t recorded = max_reading_seq(site.db_path());
+  REQUIRE(recorded > 0);
+  const std::set<std::string> committed = valued_readings(site.db_path(), recorded);
+  REQUIRE_FALSE(committed.empty());
+  // The killed runs may have sent all of it already (unacknowledged): wait also for values
+  // of the new run's own, so it is surely up and handles SIGTERM.
+  const std::int64_t started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+  auto daemon = site.start_daemon();
+  INFO(read_file(site.log_path()));
+  auto all_delivered = [&] {
+    const auto got = thingsboard_values(probe);
+    const bool own = std::any_of(got.begin(), got.end(), [&](const std::string& v) {
+      return std::stoll(v.substr(v.rfind('@') + 1)) >= started_ms;
+    });
+    return own && std::includes(got.begin(), got.end(), committed.begin(), committed.end());
+  };
+  REQUIRE(wait_until(all_delivered, std::chrono::seconds(15)));
+  CHECK(terminate(*daemon) == 0);
+  CHECK(integrity_check(site.db_path()) == "ok");
 }
 
 TEST_CASE("SIGTERM exits 0, leaves the retained status offline and loses nothing committed",

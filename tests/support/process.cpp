@@ -25,9 +25,24 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // Until exec the child is a copy of the test process, whose handlers (Catch2 reports
+  // fatal signals) are not safe there: a SIGTERM sent at once can land inside fork(), while
+  // glibc still holds malloc's locks in the child, and the handler deadlocks on them. So
+  // every signal waits, blocked, until the child has the default actions; one that came
+  // meanwhile then ends it as it would have ended the program.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
   pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    for (int sig = 1; sig < NSIG; ++sig) {
+      struct sigaction action {};
+      if (sigaction(sig, nullptr, &action) != 0 || action.sa_handler == SIG_IGN) continue;
+      action = {};
+      action.sa_handler = SIG_DFL;
+      sigaction(sig, &action, nullptr);  // ignored ones stay ignored, as exec keeps them
+    }
+    sigprocmask(SIG_SETMASK, &previous, nullptr);
     // Own process group, so stopping the child also stops what it started.
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
@@ -38,6 +53,9 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd) {
     dprintf(out_fd, "exec %s: %s\n", args[0], std::strerror(errno));
     _exit(127);
   }
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(fork_errno));
   return pid;
 }
 
