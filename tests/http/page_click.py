@@ -7,6 +7,7 @@ Exit 0 when the page answered "Done" for the hold; 1 with the reason otherwise.
 chromedriver listens on a free 127.0.0.1 port and is always stopped."""
 import base64
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -59,9 +60,24 @@ def main():
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=390,1600",
                 "--lang=en-US", "--accept-lang=en-US"]
-        caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-            "binary": "/usr/bin/chromium", "args": args}}}}
-        sid = call(base, "POST", "/session", caps)["sessionId"]
+        # Chromium on a loaded 2-core CI machine now and then fails to start in time
+        # (chromedriver answers 500 "session not created"): try again, with a fresh profile,
+        # and say why each failed attempt failed.
+        for attempt in range(3):
+            run_args = args[:]
+            run_args[run_args.index("--user-data-dir=" + profile)] = \
+                "--user-data-dir=" + os.path.join(profile, str(attempt))  # inside the test's temp dir
+            caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+                "binary": "/usr/bin/chromium", "args": run_args}}}}
+            try:
+                sid = call(base, "POST", "/session", caps)["sessionId"]
+                break
+            except urllib.error.HTTPError as e:
+                print("chromedriver: session not created (attempt %d): %s"
+                      % (attempt + 1, e.read().decode(errors="replace")[:500]), file=sys.stderr)
+                if attempt == 2:
+                    raise
+                time.sleep(2)
         s = base + "/session/" + sid
         call(s, "POST", "/url", {"url": url})
 
