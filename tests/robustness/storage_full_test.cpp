@@ -60,14 +60,7 @@ TEST_CASE("a full buffer disk draws a storage fault while control keeps driving 
   REQUIRE(disk.ok);  // root needed (CI runs as root)
 
   GatewayOptions o;
-  o.rules_yaml = R"(rules:
-  - name: aerate-low-oxygen
-    when: pond1_do.do < 4.0
-    until: pond1_do.do > 6.0
-    set: { pond1_relay.aerator: on }
-actuators:
-  pond1_relay.aerator: { failsafe: on }
-)";
+  o.rules_yaml = kAeratorRule;
   const std::string db = disk.path + "/buffer.db";
   std::string yaml = read_file(site.write_config(o));
   yaml = std::regex_replace(yaml, std::regex(site.db_path()), db);
