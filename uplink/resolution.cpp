@@ -1,8 +1,7 @@
 #include "uplink/resolution.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
-#include <nlohmann/json.hpp>
 
 namespace farmgate::uplink {
 namespace {
@@ -20,10 +19,12 @@ double round_to(double v, int decimals) {
 
 // The float32 nearest v, as the double its shortest text denotes.
 double as_float32_text(double v) {
+  // The shortest text that reads back as the same float, read back as a double.
   char buf[64];
-  char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf - 1, static_cast<float>(v));
-  *end = '\0';
-  return std::strtod(buf, nullptr);
+  const auto text = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v));
+  double d = v;
+  std::from_chars(buf, text.ptr, d);
+  return d;
 }
 
 }  // namespace
