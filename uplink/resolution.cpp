@@ -19,7 +19,6 @@ double round_to(double v, int decimals) {
 
 // The float32 nearest v, as the double its shortest text denotes.
 double as_float32_text(double v) {
-  // The shortest text that reads back as the same float, read back as a double.
   char buf[64];
   const auto text = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v));
   double d = v;
