@@ -41,7 +41,8 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
       status_(std::move(status)),
       commands_(std::move(commands)),
       status_timer_(io),
-      max_commands_per_second_(tuning.max_commands_per_second) {
+      max_commands_per_second_(tuning.max_commands_per_second),
+      command_rate_(tuning.max_commands_per_second) {
   LinkSettings settings = settings_or_throw(config);
   base_ = settings.topic_base;
   profile_ = make_profile(config);
@@ -196,9 +197,9 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
     if (retained_seen_ && retained_refused_ == key) return;
     retained_seen_ = true;
     retained_refused_ = key;
-  } else if (rate_limited()) {
+  } else if (!command_rate_.take(std::chrono::steady_clock::now())) {
     r.error = "rate limited";
-    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1, nullptr);
+    return refuse(r, command_rate_.first_refusal(), nullptr);
   }
   log::warning("uplink: command refused: ", r.error);
   // Never read, so nobody known to answer to where the profile needs an address.
@@ -241,12 +242,12 @@ void Uplink::on_message(const std::string& t, const std::string& payload, bool r
       return;
     }
   }
-  if (rate_limited()) {
+  if (!command_rate_.take(now)) {
     Refusal r = refusal_of(parsed, "rate limited");
-    if (commands_in_window_ == max_commands_per_second_ + 1)
+    if (command_rate_.first_refusal())
       log::warning("uplink: more than ", max_commands_per_second_,
-                   " commands in a second: the excess is refused");
-    return refuse(r, commands_in_window_ == max_commands_per_second_ + 1, reply_to);
+                   " commands a second: the excess is refused");
+    return refuse(r, command_rate_.first_refusal(), reply_to);
   }
   ids_.begin(id, now);
   if (auto* r = std::get_if<Refusal>(&parsed)) {
@@ -268,18 +269,6 @@ void Uplink::on_message(const std::string& t, const std::string& payload, bool r
     answer(key, reply_to, result_payload(c.id, o), command_event(wall_ms(), c, o));
   };
   commands_(c, std::move(reply));
-}
-
-// A fixed one-second window: cheap, and a platform that retries a refused command after a
-// second gets through.
-bool Uplink::rate_limited() {
-  const auto now = std::chrono::steady_clock::now();
-  if (now - command_window_ >= std::chrono::seconds(1)) {
-    command_window_ = now;
-    commands_in_window_ = 0;
-  }
-  ++commands_in_window_;
-  return commands_in_window_ > max_commands_per_second_;
 }
 
 // Refused without being remembered: a rate-limited or retained command may come again.

@@ -26,7 +26,7 @@
 // result per command however many arrive, sent as the link's window allows; when results
 // pile up past its high-water mark, `cmd` is unsubscribed until they are out. Every
 // command taken also becomes a `command` event in the store (the daemon's commit() makes it
-// durable), except rate-limited ones past the first of a window.
+// durable), except rate-limited ones past the first of a streak.
 //
 // A PUBACK overdue by more than uplink.ack_timeout (mqtt_link.h) adds an `uplink` fault
 // event (one per streak of stalls without any acknowledgement between) and reconnects.
@@ -43,6 +43,7 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "uplink/command_ids.h"
+#include "uplink/command_rate.h"
 #include "uplink/commands.h"
 #include "uplink/forwarder.h"
 #include "uplink/mqtt_link.h"
@@ -60,9 +61,9 @@ class Uplink {
 
   struct Tuning {
     std::size_t max_in_flight = 8;  // telemetry/event messages awaiting their PUBACK
-    // Commands taken per second (a fixed one-second window); the excess is answered
-    // ok:false "rate limited" and not executed. Only the first refused one of a window is
-    // recorded as a `command` event, so a flood cannot fill the buffer with events.
+    // Commands taken per second (command_rate.h: a token bucket, bursts up to as many); the
+    // excess is answered ok:false "rate limited" and not executed. Only the first refused one
+    // of a streak is recorded as a `command` event, so a flood cannot fill the buffer.
     int max_commands_per_second = 10;
     std::size_t result_window = 16;  // cmd/result messages awaiting their PUBACK
     // Results queued past this (bytes): `cmd` is unsubscribed until a quarter is left.
@@ -125,10 +126,8 @@ class Uplink {
   std::unique_ptr<Forwarder> forwarder_;
   std::unique_ptr<MqttLink> link_;
   boost::asio::steady_timer status_timer_;
-  bool rate_limited();
   int max_commands_per_second_;
-  std::chrono::steady_clock::time_point command_window_{};
-  int commands_in_window_ = 0;
+  CommandRate command_rate_;
   bool status_timer_armed_ = false, stopped_ = false;
   std::unique_ptr<ResultQueue> results_;
   CommandIds ids_;

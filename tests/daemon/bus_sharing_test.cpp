@@ -121,6 +121,7 @@ TEST_CASE("nine `read`s a second of a dead unit over MQTT leave its bus neighbou
   for (const auto& r : command_results(probe)) {
     if (r.value("id", "").rfind("r-", 0) != 0) continue;
     ++answered;
+    INFO(r.dump());
     CHECK(r["ok"] == false);
     CHECK(r.value("error", "").find("dead") != std::string::npos);
   }
