@@ -8,8 +8,6 @@
 namespace farmgate::uplink {
 namespace {
 
-using nlohmann::json;
-
 std::optional<Op> parse_op(const std::string& s) {
   if (s == "set") return Op::set;
   if (s == "release") return Op::release;
@@ -18,7 +16,7 @@ std::optional<Op> parse_op(const std::string& s) {
   return std::nullopt;
 }
 
-std::string string_field(const json& j, const char* key) {
+std::string string_field(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
@@ -29,7 +27,7 @@ ParseResult refuse(Refusal r, std::string error) {
 }
 
 // The point checks shared by set, release and read.
-std::optional<std::string> check_point(const json& j, Op op, const config::Config& config,
+std::optional<std::string> check_point(const nlohmann::json& j, Op op, const config::Config& config,
                                        const config::Point** point) {
   auto it = j.find("point");
   if (it == j.end()) return std::string("`point` is missing");
@@ -41,7 +39,7 @@ std::optional<std::string> check_point(const json& j, Op op, const config::Confi
   return std::nullopt;
 }
 
-std::optional<std::string> check_set(const json& j, const config::Point& p, Command& c) {
+std::optional<std::string> check_set(const nlohmann::json& j, const config::Point& p, Command& c) {
   c.boolean = p.type == config::ValueType::boolean;
   auto v = j.find("value");
   if (v == j.end()) return std::string("`value` is missing");
@@ -54,8 +52,8 @@ std::optional<std::string> check_set(const json& j, const config::Point& p, Comm
     // What the point would read back as `bad` is no value to drive it to.
     if ((p.valid_min && c.value < *p.valid_min) || (p.valid_max && c.value > *p.valid_max))
       return p.id + ": value " + v->dump() + " is outside its valid range [" +
-             (p.valid_min ? json(*p.valid_min).dump() : "-inf") + ", " +
-             (p.valid_max ? json(*p.valid_max).dump() : "inf") + "]";
+             (p.valid_min ? nlohmann::json(*p.valid_min).dump() : "-inf") + ", " +
+             (p.valid_max ? nlohmann::json(*p.valid_max).dump() : "inf") + "]";
   }
   auto h = j.find("hold");
   if (h == j.end()) return std::string("`hold` is missing (a duration such as \"30m\")");
@@ -85,19 +83,19 @@ const char* to_string(Op op) {
 }
 
 // {"value":false,"value":true} would drive what a reader of the first key did not expect.
-json parse_noting_duplicates(const std::string& payload, std::string* duplicate) {
+nlohmann::json parse_noting_duplicates(const std::string& payload, std::string* duplicate) {
   std::vector<std::set<std::string>> open_objects;
-  auto note = [&](int, json::parse_event_t event, json& parsed) {
+  auto note = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     switch (event) {
-      case json::parse_event_t::object_start:
+      case nlohmann::json::parse_event_t::object_start:
         open_objects.emplace_back();
         break;
-      case json::parse_event_t::key:
+      case nlohmann::json::parse_event_t::key:
         if (!open_objects.empty() && parsed.is_string() &&
             !open_objects.back().insert(parsed.get<std::string>()).second && duplicate->empty())
           *duplicate = parsed.get<std::string>();
         break;
-      case json::parse_event_t::object_end:
+      case nlohmann::json::parse_event_t::object_end:
         if (!open_objects.empty()) open_objects.pop_back();
         break;
       default:
@@ -105,7 +103,7 @@ json parse_noting_duplicates(const std::string& payload, std::string* duplicate)
     }
     return true;
   };
-  return json::parse(payload, note, false);
+  return nlohmann::json::parse(payload, note, false);
 }
 
 std::string oversized_error(std::size_t bytes) {
@@ -119,7 +117,7 @@ ParseResult parse_command(const std::string& payload, const config::Config& conf
   // for any other caller): nothing of it is read, not even the id.
   if (payload.size() > kMaxCommandBytes) return refuse(r, oversized_error(payload.size()));
   std::string duplicate;
-  json j = parse_noting_duplicates(payload, &duplicate);
+  nlohmann::json j = parse_noting_duplicates(payload, &duplicate);
   if (j.is_discarded()) return refuse(r, "malformed JSON");
   if (!j.is_object()) return refuse(r, "a command must be a JSON object");
   // A duplicated key is echoed by none of the fields: which of its values is meant is unknown.
@@ -127,8 +125,9 @@ ParseResult parse_command(const std::string& payload, const config::Config& conf
   if (duplicate != "op") r.op = string_field(j, "op");
   if (duplicate != "point") r.point = string_field(j, "point");
   if (!duplicate.empty())
-    return refuse(r, "duplicate key " + json(duplicate).dump(-1, ' ', false,
-                                                              json::error_handler_t::replace) +
+    return refuse(r, "duplicate key " +
+                         nlohmann::json(duplicate).dump(-1, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace) +
                          ": a key may appear once in an object");
   auto id = j.find("id");
   if (id == j.end()) return refuse(r, "`id` is missing");
@@ -173,7 +172,7 @@ namespace {
 
 Event make_event(std::int64_t ts_ms, const std::string& id, const std::string& op,
                  const std::string& point, bool ok, const std::string& error) {
-  json f = json::object();
+  nlohmann::json f = nlohmann::json::object();
   if (!id.empty()) f["id"] = id;
   if (!op.empty()) f["op"] = op;
   if (!point.empty()) f["point"] = point;

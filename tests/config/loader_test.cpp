@@ -5,21 +5,17 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "tests/config/diagnostic_lines.h"
 #include "tests/support/temp_dir.h"
 
 using namespace farmgate;
 using namespace farmgate::config;
 using farmgate::test::TempDir;
+using farmgate::config::test::lines;
 
 namespace {
 
 const char* kMinimal = "gateway: { id: gw-1 }\n";
-
-std::string lines(const LoadResult& r) {
-  std::string s;
-  for (const auto& d : r.diagnostics.all()) s += d.str() + "\n";
-  return s;
-}
 
 LoadOptions no_shipped() {
   LoadOptions o;

@@ -13,11 +13,13 @@
 
 #include "config/loader.h"
 #include "config/units.h"
+#include "tests/config/diagnostic_lines.h"
 #include "tests/support/temp_dir.h"
 
 using namespace farmgate;
 using namespace farmgate::config;
 using farmgate::test::TempDir;
+using farmgate::config::test::lines;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,12 +32,6 @@ std::vector<std::string> shipped_names() {
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string lines(const LoadResult& r) {
-  std::string s;
-  for (const auto& d : r.diagnostics.all()) s += d.str() + "\n";
-  return s;
 }
 
 LoadOptions shipped_only() {

@@ -7,19 +7,15 @@
 #include <catch2/catch.hpp>
 
 #include "config/loader.h"
+#include "tests/config/diagnostic_lines.h"
 #include "tests/support/as_user.h"
 #include "tests/support/temp_dir.h"
 
 using namespace farmgate::config;
 using farmgate::test::TempDir;
+using farmgate::config::test::lines;
 
 namespace {
-
-std::string lines(const LoadResult& r) {
-  std::string s;
-  for (const auto& d : r.diagnostics.all()) s += d.str() + "\n";
-  return s;
-}
 
 // config::load of `main` as user nobody: its diagnostics, "+config" when it loaded.
 std::string load_as_nobody(const std::string& main) {

@@ -39,12 +39,6 @@ void set_oxygen(Site& site, double value) {
   site.control("set 2 holding 0 float32:" + std::to_string(value));
 }
 
-std::optional<json> result_of(const Probe& probe, const std::string& id) {
-  for (const auto& r : command_results(probe))
-    if (r.value("id", "") == id) return r;
-  return std::nullopt;
-}
-
 }  // namespace
 
 TEST_CASE("at start the actuator's actual state is read and not rewritten", "[daemon][control]") {

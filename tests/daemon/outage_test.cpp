@@ -15,12 +15,6 @@ using namespace farmgate::test;
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // After de-duplication by seq, the platform got the readings in seq order.
 void check_in_order(const Probe& probe) {
   std::int64_t previous = 0;

@@ -6,13 +6,14 @@
 #include "tests/daemon/site.h"
 
 namespace farmgate::test {
-namespace {
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+namespace {
 
 // One line of compact JSON (§5): no newline inside, parses.
 json parse_line(const ProbeMessage& m) {
@@ -155,6 +156,17 @@ std::vector<json> command_results(const Probe& probe) {
   std::vector<json> out;
   for (const auto& m : probe.on("cmd/result")) out.push_back(parse_line(m));
   return out;
+}
+
+std::optional<json> result_of(const Probe& probe, const std::string& id) {
+  for (const auto& r : command_results(probe))
+    if (r.value("id", "") == id) return r;
+  return std::nullopt;
+}
+
+std::int64_t newest_seq(const Probe& probe) {
+  auto seqs = reading_seqs(probe);
+  return seqs.empty() ? 0 : *seqs.rbegin();
 }
 
 std::optional<json> latest_status(const Probe& probe) {

@@ -20,6 +20,8 @@ using nlohmann::json;
 // delivery included), each checked against §5.
 std::vector<json> telemetry_readings(const Probe& probe);
 std::set<std::int64_t> reading_seqs(const Probe& probe);
+// The highest reading seq received so far (0: none yet).
+std::int64_t newest_seq(const Probe& probe);
 // Readings in arrival order with the duplicates of at-least-once delivery left out (what the
 // platform keeps after de-duplicating by seq).
 std::vector<json> first_deliveries(const Probe& probe);
@@ -28,6 +30,8 @@ std::vector<json> events(const Probe& probe);
 std::vector<json> events_of(const Probe& probe, const std::string& type);
 // cmd/result payloads, parsed.
 std::vector<json> command_results(const Probe& probe);
+// The result of the command with that id, if it came.
+std::optional<json> result_of(const Probe& probe, const std::string& id);
 // The newest `status` payload (parsed), if any.
 std::optional<json> latest_status(const Probe& probe);
 // The newest periodic status (the one with "buffer"), if any.
@@ -39,6 +43,8 @@ std::set<std::string> thingsboard_values(const Probe& probe);
 // A reading's shape alone (also used on single readings).
 void check_reading(const json& r);
 void check_event(const json& e);
+// Wall clock, epoch ms (what the daemon stamps readings with).
+std::int64_t now_ms();
 // A plausible epoch-ms timestamp: within a day of now.
 bool is_epoch_ms(const json& ts);
 

@@ -26,12 +26,6 @@ std::string aerator_rules(const std::string& below) {
 
 std::vector<json> config_events(const Probe& probe) { return events_of(probe, "config"); }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 TEST_CASE("SIGHUP in the middle of a truncate-then-write save never runs on zero rules",

@@ -21,11 +21,6 @@ std::size_t readings_after(const Probe& probe, std::int64_t seq, const std::stri
   return n;
 }
 
-std::int64_t newest_seq(const Probe& probe) {
-  auto seqs = reading_seqs(probe);
-  return seqs.empty() ? 0 : *seqs.rbegin();
-}
-
 std::optional<json> config_event(const Probe& probe, const std::string& state) {
   for (const auto& e : events_of(probe, "config"))
     if (e["state"] == state) return e;

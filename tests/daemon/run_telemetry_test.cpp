@@ -10,12 +10,6 @@ using namespace farmgate::test;
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::vector<json> readings_of(const std::vector<json>& readings, const std::string& point) {
   std::vector<json> out;
   for (const auto& r : readings)

@@ -37,11 +37,6 @@ std::vector<json> storage_faults(const Probe& probe) {
   return out;
 }
 
-std::int64_t newest_seq(const Probe& probe) {
-  auto seqs = reading_seqs(probe);
-  return seqs.empty() ? 0 : *seqs.rbegin();
-}
-
 // A tmpfs of `size` mounted on `dir` for the scope (tests run as root).
 class Tmpfs {
  public:

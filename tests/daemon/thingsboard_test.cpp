@@ -34,12 +34,6 @@ std::map<std::string, int> connects(const Probe& probe) {
   return n;
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 GatewayOptions thingsboard() {
   GatewayOptions o;
   o.profile = "thingsboard";

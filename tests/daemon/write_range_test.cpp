@@ -10,12 +10,6 @@ using namespace farmgate::test;
 
 namespace {
 
-std::optional<json> result_of(const Probe& probe, const std::string& id) {
-  for (const auto& r : command_results(probe))
-    if (r.value("id", "") == id) return r;
-  return std::nullopt;
-}
-
 std::vector<json> level_faults(const Probe& probe) {
   std::vector<json> out;
   for (const auto& e : events_of(probe, "fault"))

@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/deploy/notify_listener.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -29,11 +30,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-bool has_line(const std::string& text, const std::string& line) {
-  for (const auto& l : lines_of(text))
-    if (l == line) return true;
-  return false;
-}
 
 }  // namespace
 

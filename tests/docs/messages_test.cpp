@@ -15,6 +15,7 @@
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
 #include "tests/tools/farmsim_fixture.h"
 #include "tests/uplink/probe.h"
 
@@ -88,10 +89,6 @@ alarms:
     severity: critical
     message: "Pond 1 oxygen {pond1_do.do} mg/L"
 )";
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // Which schema a topic's payloads follow.
 std::string schema_of(const std::string& topic) {

@@ -9,10 +9,12 @@
 
 #include "drivers/modbus/bus_owner.h"
 #include "tests/drivers/modbus_peer.h"
+#include "tests/drivers/run_io.h"
 #include "tests/support/temp_dir.h"
 
 using namespace farmgate;
 using namespace std::chrono_literals;
+using test::run_for;
 using config::Table;
 using config::ValueType;
 
@@ -28,11 +30,6 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
   return done();
 }
 
-void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
-  io.restart();
-  auto guard = boost::asio::make_work_guard(io);
-  io.run_for(d);
-}
 
 struct PollLog {
   std::map<std::string, std::vector<modbus::DevicePoll>> polls;

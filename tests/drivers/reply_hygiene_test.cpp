@@ -12,10 +12,12 @@
 #include "drivers/modbus/bus_owner.h"
 #include "drivers/modbus/link.h"
 #include "tests/drivers/modbus_peer.h"
+#include "tests/drivers/run_io.h"
 #include "tests/support/temp_dir.h"
 
 using namespace farmgate;
 using namespace std::chrono_literals;
+using test::run_for;
 using config::Table;
 
 namespace {
@@ -43,11 +45,6 @@ struct Misbehaving {
   std::unique_ptr<test::Process> proc;
 };
 
-void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
-  io.restart();
-  auto guard = boost::asio::make_work_guard(io);
-  io.run_for(d);
-}
 
 }  // namespace
 

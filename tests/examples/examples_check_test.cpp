@@ -13,13 +13,10 @@
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
 
 namespace farmgate::test {
 namespace {
-
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 std::vector<std::string> example_main_files() {
   const std::string dir = std::string(FARMGATE_SOURCE_DIR) + "/config/examples";

@@ -48,13 +48,13 @@ Claim failsafe(double value, bool hold = false) {
 
 bool same(double a, double b) { return (a != 0) == (b != 0); }
 
-struct Round {
-  std::vector<Change> changes;
+struct Decided {
+  std::vector<rules::Change> changes;
   std::vector<Event> events;
 };
 
-Round decide(Arbiter& a, const std::map<std::string, Claim>& claims, SteadyTime now) {
-  Round r;
+Decided decide(Arbiter& a, const std::map<std::string, Claim>& claims, SteadyTime now) {
+  Decided r;
   r.changes = a.decide(claims, now, kWall, r.events);
   return r;
 }

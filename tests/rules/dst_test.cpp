@@ -12,7 +12,6 @@ using namespace farmgate::rules::fixture;
 
 namespace {
 
-constexpr const char* kFeeder = "pond1_relay.feeder";
 
 EngineOptions berlin() {
   auto tz = TimeZone::load("Europe/Berlin");

@@ -11,9 +11,6 @@ using namespace farmgate::rules::fixture;
 
 namespace {
 
-const std::int64_t kNight = utc_ms("2026-06-01 01:00");
-const std::string kAerator = "pond1_relay.aerator";
-
 const char* kHoldOn = R"(
 rules:
   - name: aerate-low-oxygen

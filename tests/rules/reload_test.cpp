@@ -12,11 +12,7 @@ using std::chrono::minutes;
 
 namespace {
 
-const std::int64_t kNight = utc_ms("2026-06-01 01:00");
-const std::string kAerator = "pond1_relay.aerator";
-const std::string kFeeder = "pond1_relay.feeder";
 const std::string kZone1 = "gh1_valves.zone1";
-const std::string kDo = "pond1_do.do";
 
 std::string aerate(const std::string& when, const std::string& until, const std::string& extra = "") {
   return "rules:\n  - name: aerate\n    when: pond1_do.do < " + when + "\n    until: pond1_do.do > " +

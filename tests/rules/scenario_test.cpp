@@ -9,8 +9,6 @@ using namespace farmgate::rules::fixture;
 
 namespace {
 
-const std::int64_t kNight = utc_ms("2026-06-01 01:00");
-
 const char* kAerate = R"(
 rules:
   - name: aerate-low-oxygen
@@ -21,7 +19,6 @@ actuators:
   pond1_relay.aerator: { failsafe: on, min_on: 5m, min_off: 1m }
 )";
 
-const std::string kAerator = "pond1_relay.aerator";
 
 }  // namespace
 

@@ -163,4 +163,10 @@ class Sim {
   std::map<std::string, std::string> last_reason_;
 };
 
+// The points and the moment most cases use: a summer night (UTC), the pond's aerator.
+inline const std::int64_t kNight = utc_ms("2026-06-01 01:00");
+inline const std::string kAerator = "pond1_relay.aerator";
+inline const std::string kFeeder = "pond1_relay.feeder";
+inline const std::string kDo = "pond1_do.do";
+
 }  // namespace farmgate::rules::fixture

@@ -11,10 +11,6 @@ using namespace farmgate::rules::fixture;
 
 namespace {
 
-const std::int64_t kNight = utc_ms("2026-06-01 01:00");
-const std::string kAerator = "pond1_relay.aerator";
-const std::string kDo = "pond1_do.do";
-
 // pond1_do: poll 10s (readings at t = 10, 20, ...), stale_after 30s.
 const char* kAverage = R"(
 rules:

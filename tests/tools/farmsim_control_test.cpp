@@ -10,7 +10,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kPlant = R"(
+const char* kControlPlant = R"(
 control: { port: auto }
 servers:
   - tcp: { port: 0 }
@@ -23,7 +23,7 @@ units:
 
 TEST_CASE("values set on the control channel are what a client reads", "[farmsim][control]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kControlPlant);
   CHECK(sim.command("set 1 holding 3 7 -1 0x10") == "ok");
   CHECK(sim.command("set 1 holding 10 float32:5.62 int32:-2:CDAB") == "ok");
   CHECK(sim.command("set 1 coil 2 true 0 on") == "ok");
@@ -40,7 +40,7 @@ TEST_CASE("values set on the control channel are what a client reads", "[farmsim
 
 TEST_CASE("a coil a client drove is visible to get, and stats count it", "[farmsim][control]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kControlPlant);
   auto mb = modbus_tcp_client(sim.tcp_port(), 1, 1000ms);
   REQUIRE(modbus_write_bit(mb.get(), 5, 1) == 1);
   CHECK(sim.command("get 1 coil 5") == "ok 1");
@@ -51,7 +51,7 @@ TEST_CASE("a coil a client drove is visible to get, and stats count it", "[farms
 
 TEST_CASE("bad control commands get an error line and change nothing", "[farmsim][control]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kControlPlant);
   struct Case {
     const char* line;
     const char* starts;
@@ -76,7 +76,7 @@ TEST_CASE("bad control commands get an error line and change nothing", "[farmsim
 
 TEST_CASE("quit closes the connection, shutdown stops farmsim cleanly", "[farmsim][control]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kControlPlant);
   CHECK(sim.command("quit") == "ok bye");
   CHECK(sim.process().running());
   CHECK(sim.command("shutdown") == "ok");
@@ -86,7 +86,7 @@ TEST_CASE("quit closes the connection, shutdown stops farmsim cleanly", "[farmsi
 TEST_CASE("SIGTERM and SIGINT stop farmsim with exit code 0", "[farmsim]") {
   for (int sig : {SIGTERM, SIGINT}) {
     TempDir dir("farmsim");
-    Farmsim sim(dir, kPlant);
+    Farmsim sim(dir, kControlPlant);
     sim.process().signal(sig);
     CHECK(sim.process().wait(5s) == 0);
   }

@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kPlant = R"(
+const char* kTwoUnitPlant = R"(
 control: { port: auto }
 servers:
   - tcp: { host: 127.0.0.1, port: 0 }
@@ -28,7 +28,7 @@ units:
 
 TEST_CASE("farmsim serves every table over TCP to libmodbus", "[farmsim][tcp]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kTwoUnitPlant);
   auto mb = modbus_tcp_client(sim.tcp_port(), 1, 1000ms);
 
   uint16_t regs[3] = {};
@@ -71,7 +71,7 @@ TEST_CASE("farmsim serves every table over TCP to libmodbus", "[farmsim][tcp]") 
 
 TEST_CASE("a unit the TCP server does not list never answers", "[farmsim][tcp]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kTwoUnitPlant);
   auto mb = modbus_tcp_client(sim.tcp_port(), 9, 150ms);
   uint16_t reg = 0;
   CHECK(modbus_read_registers(mb.get(), 0, 1, &reg) == -1);
@@ -94,7 +94,7 @@ servers:
 
 TEST_CASE("many TCP clients are served at the same time", "[farmsim][tcp]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kTwoUnitPlant);
   std::vector<ModbusPtr> clients;
   for (int i = 0; i < 8; ++i) clients.push_back(modbus_tcp_client(sim.tcp_port(), 1, 1000ms));
   // All connected before any is served: a one-client server would stall on the second.
@@ -112,7 +112,7 @@ TEST_CASE("many TCP clients are served at the same time", "[farmsim][tcp]") {
 
 TEST_CASE("mbpoll reads registers and writes a coil over TCP", "[farmsim][tcp][mbpoll]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kTwoUnitPlant);
   std::string port = std::to_string(sim.tcp_port());
   std::string out;
   REQUIRE(run_command({"mbpoll", "-m", "tcp", "-p", port, "-a", "1", "-t", "4", "-r", "1", "-c",
@@ -132,7 +132,7 @@ TEST_CASE("mbpoll reads registers and writes a coil over TCP", "[farmsim][tcp][m
 
 TEST_CASE("pymodbus reads and writes over TCP", "[farmsim][tcp][pymodbus]") {
   TempDir dir("farmsim");
-  Farmsim sim(dir, kPlant);
+  Farmsim sim(dir, kTwoUnitPlant);
   std::string script =
       "import sys\n"
       "from pymodbus.client import ModbusTcpClient\n"

@@ -40,14 +40,6 @@ std::vector<nlohmann::json> results(const Probe& p) {
   return out;
 }
 
-void start(Gateway& gw) {
-  gw.loop.on_loop([&] {
-    gw.uplink->start();
-    return 0;
-  });
-  REQUIRE(test::wait_until([&] { return gw.connected(); }));
-}
-
 }  // namespace
 
 TEST_CASE("a burst of 10,000 commands gets exactly one result per id", "[commands][mqtt]") {
@@ -61,7 +53,7 @@ TEST_CASE("a burst of 10,000 commands gets exactly one result per id", "[command
                ++handled;
                reply(uplink::Outcome{});
              });
-  start(gw);
+  gw.start();
   constexpr int kBurst = 10000;
   {
     std::ofstream f(dir.file("burst.txt"));
@@ -96,7 +88,7 @@ TEST_CASE("a retained command is refused once per connection and never executed"
                ++handled;
                reply(uplink::Outcome{});
              });
-  start(gw);
+  gw.start();
   REQUIRE(probe.wait_for([&](auto&) { return !probe.on("cmd/result").empty(); }));
   // A live command afterwards is taken: the refusal is of retained ones only.
   probe.publish(test::topic("cmd"), R"({"id":"live-1","op":"status"})");
@@ -118,7 +110,7 @@ TEST_CASE("the same id twice runs once and gets its first result twice", "[comma
                ++handled;
                reply(uplink::Outcome{true, "", {{"run", handled}}});
              });
-  start(gw);
+  gw.start();
   const std::string set =
       R"({"id":"d-1","op":"set","point":"pond1_relay.aerator","value":true,"hold":"30m"})";
   probe.publish(test::topic("cmd"), set);
@@ -141,7 +133,7 @@ TEST_CASE("an oversized command is refused by its size, unread", "[commands][mqt
                ++handled;
                reply(uplink::Outcome{});
              });
-  start(gw);
+  gw.start();
   const std::string big =
       R"({"id":"big-1","op":"status","pad":")" + std::string(1000000, 'x') + "\"}";
   std::ofstream(dir.file("big.json")) << big;
@@ -167,7 +159,7 @@ TEST_CASE("a broker that never acknowledges is dropped after ack_timeout and not
   cfg.uplink->ack_timeout = Duration(1000);
   Gateway gw(cfg);
   gw.add_readings(20);
-  start(gw);
+  gw.start();
   // Connection 1 is wait_for_tcp_port's probe; 2 is the first real one, 3 the re-open.
   REQUIRE(test::wait_until([&] { return fake->log_text().find("connect 3") != std::string::npos; },
                            std::chrono::seconds(20)));
@@ -204,7 +196,7 @@ TEST_CASE("text from a command never starts a log line of its own", "[commands][
   Broker broker(dir.path());
   Probe probe(broker.url(), test::topic("cmd/result"));
   Gateway gw(test::uplink_config(broker.url(), dir.file("buffer.db")));
-  start(gw);
+  gw.start();
   // This process's stderr, where log lines go, captured in a file for the test's length.
   std::fflush(stderr);
   const int saved = ::dup(STDERR_FILENO);

@@ -1,5 +1,9 @@
 #include "tests/uplink/fixtures.h"
 
+#include <catch2/catch.hpp>
+
+#include "tests/support/process.h"
+
 namespace farmgate::test {
 
 config::Config uplink_config(const std::string& url, const std::string& db_path, int max_batch,
@@ -94,6 +98,13 @@ void Gateway::add_event(const Event& e) {
 
 store::BufferStats Gateway::stats() {
   return loop.on_loop([&] { return store->stats(); });
+}
+void Gateway::start() {
+  loop.on_loop([&] {
+    uplink->start();
+    return 0;
+  });
+  REQUIRE(wait_until([&] { return connected(); }));
 }
 bool Gateway::connected() {
   return loop.on_loop([&] { return uplink->connected(); });

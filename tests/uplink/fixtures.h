@@ -29,6 +29,7 @@ struct Gateway {
   void add_readings(int n, std::int64_t first_ts = 1764320400000);  // add + commit, on the loop
   void add_event(const Event& e);
   store::BufferStats stats();
+  void start();  // the uplink, on the loop; returns once it is connected
   bool connected();
   std::string last_error();
 

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "tests/support/process.h"
+#include "tests/support/text.h"
 
 namespace farmgate::test {
 namespace {
@@ -17,11 +18,6 @@ std::string paho(const std::string& url) {
 std::string unique_id() {
   static std::atomic<int> n{0};
   return "probe-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace

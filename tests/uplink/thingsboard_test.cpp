@@ -46,14 +46,6 @@ std::vector<json> on_topic(const Probe& p, const std::string& topic) {
   return out;
 }
 
-void start(Gateway& gw) {
-  gw.loop.on_loop([&] {
-    gw.uplink->start();
-    return 0;
-  });
-  REQUIRE(test::wait_until([&] { return gw.connected(); }));
-}
-
 // A command handler that answers every command ok and counts them.
 struct Handler {
   std::shared_ptr<std::vector<uplink::Command>> seen =
@@ -165,7 +157,7 @@ TEST_CASE("thingsboard: every device is connected on every connect, also after a
   Broker broker(dir.path());
   Gateway gw(tb_config(broker.url(), dir.file("buffer.db")));
   Probe probe(broker.url(), "v1/#");
-  start(gw);
+  gw.start();
   auto connects = [&] { return on_topic(probe, "v1/gateway/connect"); };
   REQUIRE(probe.wait_for([&](auto&) { return connects().size() >= 2; }));
   CHECK(connects() == std::vector<json>{{{"device", "pond1_do"}}, {{"device", "pond1_relay"}}});
@@ -187,7 +179,7 @@ TEST_CASE("thingsboard: readings reach v1/gateway/telemetry and leave the buffer
   Gateway gw(tb_config(broker.url(), dir.file("buffer.db")));
   Probe probe(broker.url(), "v1/#");
   gw.add_readings(3, 1764320400000);
-  start(gw);
+  gw.start();
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
   std::vector<json> values;
   for (const auto& t : on_topic(probe, "v1/gateway/telemetry"))
@@ -205,7 +197,7 @@ TEST_CASE("thingsboard RPC: answered on the same topic, malformed ones ok:false,
   Handler handler;
   Gateway gw(tb_config(broker.url(), dir.file("buffer.db")), handler.handler());
   Probe probe(broker.url(), "v1/gateway/rpc");
-  start(gw);
+  gw.start();
   auto replies = [&] {
     std::vector<json> out;
     for (const auto& j : on_topic(probe, "v1/gateway/rpc"))
