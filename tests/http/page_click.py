@@ -4,7 +4,8 @@ driven through chromedriver (WebDriver is plain HTTP + JSON: no websocket librar
 
 usage: page_click.py URL PASSWORD POINT PROFILE_DIR SCREENSHOT_PNG
 Exit 0 when the page answered "Done" for the hold; 1 with the reason otherwise.
-chromedriver listens on a free 127.0.0.1 port and is always stopped."""
+chromedriver listens on a free 127.0.0.1 port and is always stopped; its log is kept in
+PROFILE_DIR."""
 import base64
 import json
 import os
@@ -47,37 +48,58 @@ def wait_for(what, fn, timeout=20):
     raise SystemExit("timed out waiting for " + what)
 
 
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=390,1600", "--lang=en-US", "--accept-lang=en-US"]
+
+
+def start_session(profile):
+    """A chromedriver on a free port and a Chromium session in it: (driver, base, sid).
+
+    Chromium on a loaded 2-core CI machine now and then fails to start in time or loses its
+    renderer at once (chromedriver answers 500 "session not created"). Each attempt gets a
+    fresh chromedriver and a fresh profile; a failed one prints why, with the tail of
+    chromedriver's log."""
+    os.makedirs(profile, exist_ok=True)
+    for attempt in range(4):
+        port = free_port()
+        log = os.path.join(profile, "chromedriver-%d.log" % attempt)
+        driver = subprocess.Popen(["chromedriver", "--port=%d" % port, "--allowed-ips=127.0.0.1",
+                                   "--log-path=" + log],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = "http://127.0.0.1:%d" % port
+        caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ARGS + ["--user-data-dir=" + os.path.join(profile, str(attempt))]}}}}
+        try:
+            wait_for("chromedriver", lambda: call(base, "GET", "/status").get("ready"))
+            return driver, base, call(base, "POST", "/session", caps)["sessionId"]
+        except (urllib.error.URLError, OSError, SystemExit) as e:
+            why = e.read().decode(errors="replace")[:300] if isinstance(e, urllib.error.HTTPError) else str(e)
+            tail = ""
+            if os.path.exists(log):
+                with open(log, errors="replace") as f:
+                    tail = "".join(f.readlines()[-15:])
+            print("chromedriver: session not created (attempt %d): %s\n%s" % (attempt + 1, why, tail),
+                  file=sys.stderr)
+            stop(driver)
+            if attempt == 3:
+                raise
+            time.sleep(3)
+
+
+def stop(driver):
+    driver.terminate()
+    try:
+        driver.wait(5)
+    except subprocess.TimeoutExpired:
+        driver.kill()
+
+
 def main():
     url, password, point, profile, shot = sys.argv[1:6]
-    port = free_port()
-    driver = subprocess.Popen(["chromedriver", "--port=%d" % port, "--allowed-ips=127.0.0.1"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = "http://127.0.0.1:%d" % port
-    sid = None
+    driver, base, sid = start_session(profile)
     try:
-        wait_for("chromedriver", lambda: call(base, "GET", "/status").get("ready"))
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=390,1600",
-                "--lang=en-US", "--accept-lang=en-US"]
-        # Chromium on a loaded 2-core CI machine now and then fails to start in time
-        # (chromedriver answers 500 "session not created"): try again, with a fresh profile,
-        # and say why each failed attempt failed.
-        for attempt in range(3):
-            run_args = args[:]
-            run_args[run_args.index("--user-data-dir=" + profile)] = \
-                "--user-data-dir=" + os.path.join(profile, str(attempt))  # inside the test's temp dir
-            caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-                "binary": "/usr/bin/chromium", "args": run_args}}}}
-            try:
-                sid = call(base, "POST", "/session", caps)["sessionId"]
-                break
-            except urllib.error.HTTPError as e:
-                print("chromedriver: session not created (attempt %d): %s"
-                      % (attempt + 1, e.read().decode(errors="replace")[:500]), file=sys.stderr)
-                if attempt == 2:
-                    raise
-                time.sleep(2)
         s = base + "/session/" + sid
         call(s, "POST", "/url", {"url": url})
 
@@ -110,16 +132,11 @@ def main():
         print("held")
         return 0
     finally:
-        if sid:
-            try:
-                call(base, "DELETE", "/session/" + sid)
-            except Exception:
-                pass
-        driver.terminate()
         try:
-            driver.wait(5)
-        except subprocess.TimeoutExpired:
-            driver.kill()
+            call(base, "DELETE", "/session/" + sid)
+        except Exception:
+            pass
+        stop(driver)
 
 
 if __name__ == "__main__":
