@@ -50,7 +50,10 @@ def wait_for(what, fn, timeout=20):
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=390,1600", "--lang=en-US", "--accept-lang=en-US"]
+        "--disable-dev-shm-usage", "--window-size=390,1600", "--lang=en-US", "--accept-lang=en-US",
+        # chromedriver talks to Chromium over a pipe, not a DevTools port on "localhost" (a
+        # fresh Debian root may have no /etc/hosts to resolve it: "unable to connect to renderer")
+        "--remote-debugging-pipe"]
 
 
 def start_session(profile):
