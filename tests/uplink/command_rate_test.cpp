@@ -69,4 +69,6 @@ TEST_CASE("a clock that steps back never adds tokens", "[commands][rate]") {
   CHECK(rate.take(t));
   CHECK_FALSE(rate.take(t - 10s));
   CHECK_FALSE(rate.take(t - 10s));
+  CHECK_FALSE(rate.take(t));  // back where it was: the 10 s it went back are no refill
+  CHECK(rate.take(t + 500ms));  // half a second forward: one token (2/s)
 }
