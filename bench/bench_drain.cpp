@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
   cfg.storage.path = dir.file("buffer.db");
   cfg.storage.max_size = 4ull << 30;
   config::Uplink up;
-  up.url = broker.url();
+  up.urls = {broker.url()};
   up.client_id = "bench-farmgate";
   up.max_batch = static_cast<int>(kBatch);
   cfg.uplink = up;

@@ -110,7 +110,9 @@ const char* to_string(UplinkProfile p);
 
 struct Uplink {
   UplinkProfile profile = UplinkProfile::farmgate;
-  std::string url;                // mqtt://host:port or mqtts://host:port
+  // mqtt://host:port or mqtts://host:port; several: a cluster's nodes, tried in turn (one
+  // scheme, one set of credentials). Never empty in a loaded config.
+  std::vector<std::string> urls;
   std::string client_id;          // default gateway.id
   std::string username;
   std::string password_file;

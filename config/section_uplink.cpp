@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -58,6 +59,11 @@ std::optional<BrokerUrl> parse_url(const std::string& url) {
     return std::nullopt;
   u.port = static_cast<int>(p.value());
   return u;
+}
+
+std::string lowercase_host(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // "" when only the owner, root's group or the service's group may read `path`; else who else
@@ -115,14 +121,54 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
       r.error_at_value("profile", "profile sparkplug is not supported yet: use farmgate or "
                                   "thingsboard");
   }
-  std::optional<BrokerUrl> broker;
-  if (auto url = r.text("url", Need::required)) {
-    broker = parse_url(*url);
-    if (broker)
-      u.url = *url;
-    else
-      r.error_at_value("url", "bad broker url '" + *url +
-                                  "': expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+  // One URL, or a list of a cluster's nodes (spec §8 "Several brokers"): each entry checked
+  // where it is written.
+  std::vector<std::pair<BrokerUrl, SourcePos>> brokers;
+  if (!r.has("url")) {
+    r.missing("url");
+  } else if (const Field& url = *r.field("url"); !url.value.IsScalar() && !url.value.IsSequence()) {
+    r.error_at_value("url", "expected a broker url or a list of them, got " + describe(url.value));
+  } else {
+    std::vector<MapReader::PlacedText> list;
+    if (url.value.IsScalar()) {
+      list.push_back({url.value.Scalar(), url.value_pos()});
+    } else if (url.value.size() == 0) {
+      r.error_at_value("url", "an empty list of brokers: give at least one url, "
+                              "mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+    }
+    if (url.value.IsSequence())
+      for (const auto& item : url.value) {
+        if (item.IsScalar())
+          list.push_back({item.Scalar(), position(item, url.file)});
+        else
+          ctx.diags.error(position(item, url.file), "expected a broker url, got " + describe(item));
+      }
+    for (const auto& entry : list) {
+      auto b = parse_url(entry.text);
+      if (!b) {
+        ctx.diags.error(entry.pos, "bad broker url '" + entry.text +
+                                       "': expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+        continue;
+      }
+      if (!brokers.empty() && b->tls != brokers.front().first.tls) {
+        ctx.diags.error(entry.pos, "'" + entry.text + "' is " + (b->tls ? "mqtts://" : "mqtt://") +
+                                       " but the first url is " +
+                                       (b->tls ? "mqtt://" : "mqtts://") +
+                                       ": the brokers of a list share one scheme (and one "
+                                       "set of credentials)");
+        continue;
+      }
+      auto same = std::find_if(brokers.begin(), brokers.end(), [&](const auto& other) {
+        return lowercase_host(other.first.host) == lowercase_host(b->host) && other.first.port == b->port;
+      });
+      if (same != brokers.end()) {
+        ctx.diags.error(entry.pos, "broker '" + entry.text + "' is listed twice (first at line " +
+                                       std::to_string(same->second.line) + ")");
+        continue;
+      }
+      brokers.emplace_back(*b, entry.pos);
+      u.urls.push_back(entry.text);
+    }
   }
   u.client_id = r.text("client_id").value_or(gateway_id);
   if (r.has("client_id") && u.client_id.empty())
@@ -189,11 +235,13 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
       r.error_at_value("compress", std::string("compress: zstd is for profile farmgate; ") +
                                        "profile " + to_string(u.profile) + " reads JSON only");
   }
-  if (broker && !broker->tls && !is_loopback(broker->host) && !u.allow_insecure &&
-      (r.has("username") || r.has("password_file")))
-    r.error_at_value("url", "a username/password over plain mqtt:// to '" + broker->host +
-                                "' travels in clear text: use mqtts:// or set allow_insecure: "
-                                "true");
+  // Per host: a password to a cluster node in clear text is as leaked as to a lone broker.
+  if (!u.allow_insecure && (r.has("username") || r.has("password_file")))
+    for (const auto& [broker, pos] : brokers)
+      if (!broker.tls && !is_loopback(broker.host))
+        ctx.diags.error(pos, "a username/password over plain mqtt:// to '" + broker.host +
+                                 "' travels in clear text: use mqtts:// or set allow_insecure: "
+                                 "true");
   return u;
 }
 

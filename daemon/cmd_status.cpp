@@ -144,6 +144,7 @@ void print(const json& s, std::ostream& out) {
   out << "uplink: "
       << (!u.value("configured", false) ? "not configured"
                                         : u.value("connected", false) ? "connected" : "disconnected");
+  if (u.contains("broker")) out << " to " << u["broker"].get<std::string>();
   if (u.contains("last_error")) out << " (" << u["last_error"].get<std::string>() << ")";
   out << "\n";
 }

@@ -343,6 +343,7 @@ nlohmann::json Gateway::page_status() const {
   in.uplink.configured = uplink_ != nullptr;
   if (uplink_) {
     in.uplink.connected = uplink_->connected();
+    in.uplink.broker = uplink_->broker();
     in.uplink.last_error = uplink_->last_error();
     in.uplink.in_flight = uplink_->in_flight();
   }

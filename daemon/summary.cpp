@@ -221,10 +221,13 @@ void print_summary(const Setup& setup, std::ostream& out) {
   out << "buffer " << cfg.storage.path << ", max " << cfg.storage.max_size / (1024 * 1024)
       << " MiB, commit every " << format_duration(cfg.storage.commit_interval) << ", keep sent "
       << format_duration(cfg.storage.keep_sent) << "\n";
+  std::string brokers;
+  if (cfg.uplink)
+    for (const auto& url : cfg.uplink->urls) brokers += (brokers.empty() ? "" : " then ") + url;
   if (cfg.uplink && cfg.uplink->profile == config::UplinkProfile::thingsboard)
-    out << "uplink " << cfg.uplink->url << ", ThingsBoard gateway API (v1/gateway/...)\n";
+    out << "uplink " << brokers << ", ThingsBoard gateway API (v1/gateway/...)\n";
   else if (cfg.uplink)
-    out << "uplink " << cfg.uplink->url << ", topics " << cfg.uplink->topic_prefix << "/"
+    out << "uplink " << brokers << ", topics " << cfg.uplink->topic_prefix << "/"
         << cfg.gateway.id << "/...\n";
   else
     out << "uplink none (buffer only)\n";

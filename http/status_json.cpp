@@ -124,6 +124,7 @@ nlohmann::json status_json(const StatusInputs& in) {
   if (in.uplink.configured) {
     up["connected"] = in.uplink.connected;
     up["in_flight"] = in.uplink.in_flight;
+    if (!in.uplink.broker.empty()) up["broker"] = in.uplink.broker;
     if (!in.uplink.last_error.empty()) up["last_error"] = in.uplink.last_error;
   }
   j["uplink"] = up;

@@ -9,7 +9,7 @@
 //    "alarms":[{"name","severity","message","since"}],
 //    "devices":{NAME:{"ok","errors","last_error"?}},     <- uplink::status_figures
 //    "buffer":{"unsent","oldest_unsent_ts"?,"dropped"},  <- uplink::status_figures
-//    "uplink":{"configured","connected"?,"last_error"?,"in_flight"?}}
+//    "uplink":{"configured","connected"?,"broker"?,"last_error"?,"in_flight"?}}
 //
 // `reason` is the arbiter's (`rule NAME`, `override CMD-ID`, `failsafe`, `max_on`,
 // `exclusive_with OTHER`, `default`); points and actuators are in config / declaration order.
@@ -34,6 +34,7 @@ namespace farmgate::http {
 struct UplinkState {
   bool configured = false;
   bool connected = false;
+  std::string broker;  // as written in uplink.url; "" when not connected
   std::string last_error;
   std::size_t in_flight = 0;
 };

@@ -56,9 +56,18 @@ std::variant<LinkSettings, std::string> link_settings(const config::Config& conf
   if (!config.uplink) return std::string("no uplink configured");
   const config::Uplink& u = *config.uplink;
   LinkSettings s;
-  s.server_uri = paho_uri(u.url, &s.tls);
-  if (s.server_uri.empty())
-    return "uplink.url " + u.url + ": expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]";
+  if (u.urls.empty()) return std::string("uplink.url: no broker");
+  for (const std::string& url : u.urls) {
+    bool tls = false;
+    std::string uri = paho_uri(url, &tls);
+    if (uri.empty())
+      return "uplink.url " + url + ": expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]";
+    if (!s.server_uris.empty() && tls != s.tls)
+      return "uplink.url " + url + ": the brokers of a list share one scheme";
+    s.tls = tls;
+    s.server_uris.push_back(uri);
+    s.urls.push_back(url);
+  }
   s.client_id = u.client_id.empty() ? config.gateway.id : u.client_id;
   s.username = u.username;
   if (!u.password_file.empty()) {

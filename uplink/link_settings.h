@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "common/clock.h"
 #include "config/config.h"
@@ -15,7 +16,10 @@ namespace farmgate::uplink {
 constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
 struct LinkSettings {
-  std::string server_uri;  // Paho's form: tcp://host:port or ssl://host:port
+  // Paho's form, tcp://host:port or ssl://host:port: the brokers of uplink.url in the
+  // config's order (MqttLink tries them in turn).
+  std::vector<std::string> server_uris;
+  std::vector<std::string> urls;  // the same as written in the config (for status)
   std::string client_id;
   std::string username;
   std::string password;  // read from password_file; "" when none

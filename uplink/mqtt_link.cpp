@@ -43,12 +43,12 @@ struct MqttLink::Listeners {
     void on_success(const mqtt::token&) override {}  // the connected handler reports it
     void on_failure(const mqtt::token& t) override {
       int rc = t.get_return_code();
-      std::string why =
-          "connect to " + link->settings_.server_uri + " failed: " + describe_connect_failure(rc);
+      std::string why = describe_connect_failure(rc);
       std::string reason = mqtt::exception::reason_code_str(t.get_reason_code());
       if (t.get_reason_code() != mqtt::ReasonCode::SUCCESS && !reason.empty())
         why += " (" + reason + ")";
-      link->post([l = link, why] { l->on_connect_failed(why); });
+      // Named on the loop: the attempt's server (current_) only changes there, after this.
+      link->post([l = link, why] { l->on_connect_failed("connect to " + l->url() + " failed: " + why); });
     }
   };
   struct Publish : mqtt::iaction_listener {
@@ -103,16 +103,16 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
   listeners_->publish.link = this;
   listeners_->reopen.link = this;
   // No persistence, no offline buffer: the store is the buffer.
-  client_ = std::make_unique<mqtt::async_client>(settings_.server_uri, settings_.client_id,
+  client_ = std::make_unique<mqtt::async_client>(settings_.server_uris.at(0), settings_.client_id,
                                                  static_cast<mqtt::iclient_persistence*>(nullptr));
   client_->set_connected_handler([this](const std::string&) {
     post([this] {
-      connected_ = ever_connected_ = true;
+      connected_ = true;
       retry_delay_ = settings_.min_retry;
       last_error_.clear();
       awaiting_.clear();  // a clean session: nothing of the last connection will be acked
       arm_ack_timer();
-      log::info("uplink: connected to ", settings_.server_uri);
+      log::info("uplink: connected to ", url());
       handlers_.connected();
     });
   });
@@ -120,9 +120,11 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
     post([this, cause] {
       connected_ = false;
       awaiting_.clear();
-      last_error_ = "connection lost" + (cause.empty() ? "" : ": " + cause);
+      last_error_ = "connection to " + url() + " lost" +
+                    (cause.empty() ? "" : ": " + cause);
       log::warning("uplink: ", last_error_, "; reconnecting");
       handlers_.disconnected(last_error_);
+      retry_next();
     });
   });
   client_->set_message_callback([this](mqtt::const_message_ptr m) {
@@ -169,9 +171,9 @@ void MqttLink::connect() {
       std::chrono::duration_cast<std::chrono::seconds>(settings_.keep_alive));
   opts.set_connect_timeout(
       std::chrono::duration_cast<std::chrono::seconds>(settings_.connect_timeout));
-  opts.set_automatic_reconnect(
-      std::chrono::duration_cast<std::chrono::seconds>(settings_.min_retry),
-      std::chrono::duration_cast<std::chrono::seconds>(settings_.max_retry));
+  // One server per attempt, no automatic reconnect: this class rotates (header).
+  opts.set_servers(std::make_shared<mqtt::string_collection>(server_uri()));
+  opts.set_automatic_reconnect(false);
   // Above the forwarder's window, so status and command results never wait behind it.
   opts.set_max_inflight(64);
   if (!settings_.username.empty()) opts.set_user_name(settings_.username);
@@ -190,7 +192,7 @@ void MqttLink::connect() {
   try {
     client_->connect(opts, nullptr, listeners_->connect);
   } catch (const mqtt::exception& e) {
-    on_connect_failed(std::string("connect to ") + settings_.server_uri + " failed: " + e.what());
+    on_connect_failed("connect to " + url() + " failed: " + e.what());
   }
 }
 
@@ -200,8 +202,12 @@ void MqttLink::on_connect_failed(const std::string& why) {
   if (settings_.tls) probe_tls_failure();
   log::warning("uplink: ", last_error_);
   handlers_.disconnected(last_error_);
-  // Once connected, Paho's automatic reconnect owns the retries; before that, we do.
-  if (ever_connected_ || stopping_) return;
+  retry_next();
+}
+
+void MqttLink::retry_next() {
+  if (stopping_) return;
+  current_ = (current_ + 1) % settings_.server_uris.size();
   retry_timer_.expires_after(retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, settings_.max_retry);
   retry_timer_.async_wait([this, alive = weak_alive_](boost::system::error_code ec) {
@@ -291,7 +297,7 @@ void MqttLink::check_acks() {
   const auto age = std::chrono::steady_clock::now() - awaiting_.begin()->second.sent;
   if (age <= settings_.ack_timeout) return;
   const auto ms = std::chrono::duration_cast<Duration>(age).count();
-  reopen("no PUBACK from " + settings_.server_uri + " for " + std::to_string(ms / 1000) + "." +
+  reopen("no PUBACK from " + url() + " for " + std::to_string(ms / 1000) + "." +
          std::to_string(ms % 1000 / 100) + " s (uplink.ack_timeout " +
          std::to_string(settings_.ack_timeout.count()) + " ms, " +
          std::to_string(awaiting_.size()) +
@@ -305,9 +311,8 @@ void MqttLink::reopen(const std::string& why) {
   log::warning("uplink: ", why);
   if (handlers_.stalled) handlers_.stalled(why);
   handlers_.disconnected(why);
-  // Paho reconnects by itself only after a connection it lost, not one we drop: until the
-  // next connect succeeds, retries are ours (on_connect_failed).
-  ever_connected_ = false;
+  // The next broker of the list: a stalled node is as good as a dead one.
+  current_ = (current_ + 1) % settings_.server_uris.size();
   try {
     client_->disconnect(0, nullptr, listeners_->reopen);
   } catch (const mqtt::exception& e) {
@@ -335,13 +340,13 @@ void MqttLink::probe_tls_failure() {
   if (probing_) return;
   if (tls_probe_.joinable()) tls_probe_.join();  // the previous one has posted already
   probing_ = true;
-  tls_probe_ = std::thread([this, settings = settings_, alive = weak_alive_] {
-    std::string reason = probe_tls(settings, std::chrono::seconds(5));
+  tls_probe_ = std::thread([this, settings = settings_, uri = server_uri(), url = url(), alive = weak_alive_] {
+    std::string reason = probe_tls(settings, uri, std::chrono::seconds(5));
     if (!alive.lock()) return;
-    post([this, reason] {
+    post([this, reason, url] {
       probing_ = false;
       if (reason.empty() || connected_) return;
-      last_error_ = "connect to " + settings_.server_uri + " failed: TLS: " + reason;
+      last_error_ = "connect to " + url + " failed: TLS: " + reason;
       log::warning("uplink: ", last_error_);
     });
   });

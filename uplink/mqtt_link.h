@@ -11,8 +11,13 @@
 //   its own in-flight publishes after a reconnect, which the forwarder re-sends from SQLite
 //   anyway. So `cmd` is subscribed again on every connect (from the loop, before anything
 //   is published on that connection).
-// - Reconnect: Paho's automatic reconnect (min_retry .. max_retry) once connected; the first
-//   connect is retried by this class with the same doubling backoff.
+// - Brokers and reconnects are this class's, not Paho's (its automatic reconnect is off, and
+//   each connect names one server): settings.server_uris are tried round robin, the next one
+//   after every failed attempt and after a lost or stalled connection, with a doubling delay
+//   (min_retry .. max_retry, back to min_retry once connected). Paho's own list would start
+//   every attempt at the first URI again — a node that swallows SYNs costs connect_timeout on
+//   each one — and would not say which broker it reached; a node that comes back is simply
+//   met again in its turn (spec §8 "Several brokers").
 // - Will: retained {"state":"offline"} on `status`; stop() publishes it itself, since a
 //   clean disconnect does not fire the will.
 // - Ack watchdog (spec §7): every publish is timed until its PUBACK. One overdue by more
@@ -80,6 +85,8 @@ class MqttLink {
   const BytesSent& bytes_sent() const { return bytes_sent_; }
 
   bool connected() const { return connected_; }  // as the loop last heard it
+  // The broker in use as written in uplink.url (e.g. "mqtt://node2:1883"); "" when not connected.
+  std::string broker() const { return connected_ ? url() : std::string(); }
   // The last connection problem, e.g. "TLS: ... certificate verify failed"; "" once connected.
   const std::string& last_error() const { return last_error_; }
   const LinkSettings& settings() const { return settings_; }
@@ -88,6 +95,11 @@ class MqttLink {
   struct Listeners;
   void connect();
   void on_connect_failed(const std::string& why);
+  // After a failed attempt or a lost connection: the next broker, after retry_delay_.
+  void retry_next();
+  // The broker of the current or next attempt: Paho's form, and as written in the config.
+  const std::string& server_uri() const { return settings_.server_uris.at(current_); }
+  const std::string& url() const { return settings_.urls.at(current_); }
   template <typename F>
   void post(F f);
 
@@ -115,7 +127,8 @@ class MqttLink {
   void on_ack(std::uint64_t key, bool ok);
   void reopen(const std::string& why);
   Duration retry_delay_;
-  bool started_ = false, ever_connected_ = false, connected_ = false, stopping_ = false;
+  std::size_t current_ = 0;  // index in settings_.server_uris: connected to, or being tried
+  bool started_ = false, connected_ = false, stopping_ = false;
   std::string last_error_;
   // After a failed TLS connect, a probe thread asks OpenSSL why (tls_probe.h) and posts the
   // reason to the loop; joined before the link goes.

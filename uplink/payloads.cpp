@@ -149,9 +149,11 @@ std::string periodic_status_payload(const StatusSnapshot& s, const store::Buffer
   json j = online_json(s);
   j["buffer"] = buffer_json<json>(b);
   j["devices"] = devices_json<json>(s.devices);
-  if (link)
+  if (link) {
     j["uplink"] = {{"bytes_sent",
                     {{"today", link->bytes_today}, {"since_start", link->bytes_since_start}}}};
+    if (!link->broker.empty()) j["uplink"]["broker"] = link->broker;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

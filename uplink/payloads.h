@@ -37,6 +37,7 @@ struct DeviceHealth {
 struct LinkFigures {
   std::uint64_t bytes_today = 0;
   std::uint64_t bytes_since_start = 0;
+  std::string broker;  // the broker in use, as written in uplink.url
 };
 
 // What the daemon knows about itself; the uplink adds the buffer figures.

@@ -93,9 +93,10 @@ int connect_with_timeout(const std::string& host, const std::string& port, Durat
 
 }  // namespace
 
-std::string probe_tls(const LinkSettings& settings, Duration timeout) {
+std::string probe_tls(const LinkSettings& settings, const std::string& server_uri,
+                      Duration timeout) {
   std::string host, port;
-  if (!split_uri(settings.server_uri, host, port)) return "bad server address " + settings.server_uri;
+  if (!split_uri(server_uri, host, port)) return "bad server address " + server_uri;
 
   std::unique_ptr<SSL_CTX, Free> ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) return openssl_error();

@@ -11,9 +11,11 @@
 
 namespace farmgate::uplink {
 
-// Connects to the server of `settings` (ssl://host:port) with the same trust store, client
-// certificate and host-name check as the link, and returns the reason the handshake fails,
-// or "" when it succeeds. Blocks for at most about `timeout`: call it off the loop thread.
-std::string probe_tls(const LinkSettings& settings, Duration timeout);
+// Connects to `server_uri` (ssl://host:port, one of settings.server_uris) with the same trust
+// store, client certificate and host-name check as the link, and returns the reason the
+// handshake fails, or "" when it succeeds. Blocks for at most about `timeout`: call it off
+// the loop thread.
+std::string probe_tls(const LinkSettings& settings, const std::string& server_uri,
+                      Duration timeout);
 
 }  // namespace farmgate::uplink

@@ -176,7 +176,7 @@ void Uplink::publish_status() {
   if (!link_->connected()) return;
   StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
   const BytesSent& sent = link_->bytes_sent();
-  const LinkFigures figures{sent.today(wall_ms()), sent.since_start()};
+  const LinkFigures figures{sent.today(wall_ms()), sent.since_start(), link_->broker()};
   for (const Message& m : profile_->status(s, store_.stats(), figures))
     link_->publish(m.topic, m.payload, m.retained, 0);
 }

@@ -92,6 +92,8 @@ class Uplink {
   void set_config(const config::Config& config);
 
   bool connected() const { return link_->connected(); }
+  // The broker in use, as written in uplink.url; "" when not connected.
+  std::string broker() const { return link_->broker(); }
   const std::string& last_error() const { return link_->last_error(); }  // "" when fine
   std::string topic(const std::string& leaf) const { return base_ + leaf; }
   std::size_t in_flight() const { return forwarder_->in_flight(); }

@@ -44,7 +44,9 @@ std::string summary(const Config& c) {
     << " keep_sent=" << ms(c.storage.keep_sent) << "\n";
   if (c.uplink) {
     const auto& u = *c.uplink;
-    o << "uplink url=" << u.url << " client_id=" << u.client_id << " username=" << u.username
+    o << "uplink url=";
+    for (std::size_t i = 0; i < u.urls.size(); ++i) o << (i ? "," : "") << u.urls[i];
+    o << " client_id=" << u.client_id << " username=" << u.username
       << " password_file=" << u.password_file << " ca_file=" << u.ca_file
       << " cert_file=" << u.cert_file << " key_file=" << u.key_file
       << " topic_prefix=" << u.topic_prefix << " max_batch=" << u.max_batch

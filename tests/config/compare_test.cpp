@@ -72,7 +72,7 @@ TEST_CASE("every device and bus field but its position counts in a comparison",
 TEST_CASE("every uplink field but its position counts in a comparison", "[config][compare]") {
   Uplink u;
   each_change_differs<Uplink>(u, {
-      [](Uplink& x) { x.url = "mqtt://h"; }, [](Uplink& x) { x.client_id = "c"; },
+      [](Uplink& x) { x.urls = {"mqtt://h"}; }, [](Uplink& x) { x.client_id = "c"; },
       [](Uplink& x) { x.username = "u"; }, [](Uplink& x) { x.password_file = "p"; },
       [](Uplink& x) { x.ca_file = "c"; }, [](Uplink& x) { x.cert_file = "c"; },
       [](Uplink& x) { x.key_file = "k"; }, [](Uplink& x) { x.topic_prefix = "t"; },

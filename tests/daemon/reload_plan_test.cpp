@@ -36,7 +36,7 @@ Config two_buses() {
   da.points = {p};
   c.devices = {da, db};
   c.uplink = Uplink{};
-  c.uplink->url = "mqtt://127.0.0.1";
+  c.uplink->urls = {"mqtt://127.0.0.1"};
   return c;
 }
 

@@ -72,9 +72,16 @@ std::string Site::write_config(const GatewayOptions& o) const {
     << "storage:\n  path: " << (o.storage_path.empty() ? db_path() : o.storage_path)
     << "\n  max_size: " << o.max_size
     << "\n  commit_interval: 200ms\n  keep_sent: 7d\n";
+  // One broker as a plain url, several as a list (spec §8 "Several brokers").
+  std::string url = broker_->url();
+  if (!o.more_brokers.empty()) {
+    url = "[" + url;
+    for (const auto& more : o.more_brokers) url += ", " + more;
+    url += "]";
+  }
   if (o.uplink)
     y << "uplink:\n" << (o.profile.empty() ? "" : "  profile: " + o.profile + "\n")
-      << "  url: mqtt://127.0.0.1:" << broker_->port()
+      << "  url: " << url
       << "\n  topic_prefix: farmgate\n  max_batch: " << o.max_batch
       << "\n  publish_interval: 200ms\n  status_interval: 500ms\n";
   y << "buses:\n"

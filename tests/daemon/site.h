@@ -49,6 +49,7 @@ struct GatewayOptions {
   std::string extra_devices;           // more entries under devices: (2 spaces indent)
   std::string storage_path;            // storage.path; empty: db_path()
   std::string profile;                 // uplink.profile; empty: not written (farmgate)
+  std::vector<std::string> more_brokers;  // uplink.url: the site's broker, then these
 };
 
 class Site {

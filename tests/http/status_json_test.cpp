@@ -120,4 +120,12 @@ TEST_CASE("the status says each point's value and age and each actuator's state 
   CHECK(s["devices"]["pond1_do"]["last_error"] == "timeout");
   CHECK(s["buffer"]["unsent"] == 7);
   CHECK(s["uplink"] == json({{"configured", false}}));
+
+  in.uplink = {true, true, "mqtt://node2.example", "", 3};
+  CHECK(http::status_json(in)["uplink"] ==
+        json({{"configured", true}, {"connected", true}, {"broker", "mqtt://node2.example"}, {"in_flight", 3}}));
+  in.uplink = {true, false, "", "connect to mqtt://node3.example failed: no connection", 0};
+  CHECK(http::status_json(in)["uplink"] ==
+        json({{"configured", true}, {"connected", false}, {"in_flight", 0},
+              {"last_error", "connect to mqtt://node3.example failed: no connection"}}));
 }

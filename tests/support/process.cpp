@@ -211,6 +211,21 @@ void Broker::start() {
                              proc_->log_text());
 }
 
+void Broker::kill() {
+  if (!proc_) return;
+  proc_->signal(SIGKILL);
+  proc_->wait(std::chrono::seconds(5));
+  proc_.reset();
+}
+
+void Broker::pause() {
+  if (proc_) proc_->signal(SIGSTOP);
+}
+
+void Broker::resume() {
+  if (proc_) proc_->signal(SIGCONT);
+}
+
 std::string built_binary(const std::string& name) {
   for (const char* sub : {"/daemon/", "/tools/", "/tools/farmsim/", "/"}) {
     std::string p = std::string(FARMGATE_BINARY_DIR) + sub + name;

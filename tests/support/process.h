@@ -72,6 +72,11 @@ class Broker {
   std::string url() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
   void stop() { proc_.reset(); }
   void start();  // again, on the same port
+  // A cluster node's real deaths: SIGKILL (no DISCONNECT, nothing flushed), and SIGSTOP /
+  // SIGCONT (the socket stays open, nothing is answered: a hung node).
+  void kill();
+  void pause();
+  void resume();
 
  private:
   std::string dir_, conf_;

@@ -56,6 +56,7 @@ TEST_CASE("the periodic status counts the topic and payload bytes of what was pu
     if (msg.topic == test::topic("status") && msg.payload == status_payload) break;
     before += msg.topic.size() + msg.payload.size();
   }
+  CHECK(status["uplink"]["broker"] == broker.url());  // a one-url list: that url
   const auto& sent = status["uplink"]["bytes_sent"];
   CHECK(sent["since_start"].get<std::uint64_t>() >= before);
   CHECK(sent["today"].get<std::uint64_t>() <= sent["since_start"].get<std::uint64_t>());

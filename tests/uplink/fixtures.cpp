@@ -38,7 +38,7 @@ config::Config uplink_config(const std::string& url, const std::string& db_path,
   c.devices.push_back(relay);
   if (!url.empty()) {
     config::Uplink u;
-    u.url = url;
+    u.urls = {url};
     u.client_id = "gw-test";
     u.max_batch = max_batch;
     u.publish_interval = Duration(publish_ms);
@@ -111,6 +111,9 @@ bool Gateway::connected() {
 }
 std::string Gateway::last_error() {
   return loop.on_loop([&] { return uplink->last_error(); });
+}
+std::string Gateway::broker() {
+  return loop.on_loop([&] { return uplink->broker(); });
 }
 
 }  // namespace farmgate::test

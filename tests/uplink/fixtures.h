@@ -32,6 +32,7 @@ struct Gateway {
   void start();  // the uplink, on the loop; returns once it is connected
   bool connected();
   std::string last_error();
+  std::string broker();  // the uplink's broker in use ("" when not connected)
 
   config::Config config;
   LoopThread loop;

@@ -179,7 +179,7 @@ TEST_CASE("a gateway started while the broker is down keeps trying and delivers 
     return 0;
   });
   REQUIRE(test::wait_until([&] { return !gw.last_error().empty(); }));
-  CHECK(gw.last_error().find("connect to tcp://127.0.0.1:") == 0);
+  CHECK(gw.last_error().find("connect to mqtt://127.0.0.1:") == 0);
   CHECK(gw.stats().unsent == 5);
   broker.start();
   REQUIRE(test::wait_until([&] { return gw.connected(); }, std::chrono::seconds(20)));

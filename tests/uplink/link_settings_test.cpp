@@ -99,7 +99,7 @@ TEST_CASE("the password from password_file logs in, and a wrong one is reported 
     });
     REQUIRE(test::wait_until([&] { return !gw.last_error().empty(); }));
     CHECK(gw.last_error() ==
-          "connect to tcp://127.0.0.1:" + std::to_string(broker.port()) +
+          "connect to mqtt://127.0.0.1:" + std::to_string(broker.port()) +
               " failed: refused by the broker: not authorized (check username and password_file)");
     CHECK_FALSE(gw.connected());
   }
