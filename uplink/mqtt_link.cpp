@@ -324,7 +324,7 @@ void MqttLink::reopen(const std::string& why) {
 void MqttLink::subscribe(const std::string& topic) {
   if (!client_) return;
   try {
-    client_->subscribe(topic, 1);
+    client_->subscribe(topic, 0);  // QoS 0: see the header
   } catch (const mqtt::exception& e) {
     log::warning("uplink: subscribe to ", topic, " failed: ", e.what());
   }

@@ -11,6 +11,14 @@
 //   its own in-flight publishes after a reconnect, which the forwarder re-sends from SQLite
 //   anyway. So `cmd` is subscribed again on every connect (from the loop, before anything
 //   is published on that connection).
+// - The command topics are subscribed at QoS 0. With a clean session, QoS 1 on this leg buys
+//   nothing: what the broker has in flight to us when the connection drops is dropped with
+//   the session either way (and a live TCP connection loses nothing). But a broker may keep
+//   a QoS 1 subscription in a durable queue on the node we were connected to: RabbitMQ 3.10
+//   does, even for a clean session, and when that node dies the queue cannot be declared
+//   on another node until it is back — the gateway's subscribe is refused there and its
+//   connection closed, so it could not fail over (tests/cluster). The platform still
+//   publishes commands at QoS 1 (spec §5) and gets exactly one cmd/result per command.
 // - Brokers and reconnects are this class's, not Paho's (its automatic reconnect is off, and
 //   each connect names one server): settings.server_uris are tried round robin, the next one
 //   after every failed attempt and after a lost or stalled connection, with a doubling delay
