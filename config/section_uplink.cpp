@@ -159,7 +159,8 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
         continue;
       }
       auto same = std::find_if(brokers.begin(), brokers.end(), [&](const auto& other) {
-        return lowercase_host(other.first.host) == lowercase_host(b->host) && other.first.port == b->port;
+        return lowercase_host(other.first.host) == lowercase_host(b->host) &&
+               other.first.port == b->port;
       });
       if (same != brokers.end()) {
         ctx.diags.error(entry.pos, "broker '" + entry.text + "' is listed twice (first at line " +

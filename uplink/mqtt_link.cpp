@@ -48,7 +48,9 @@ struct MqttLink::Listeners {
       if (t.get_reason_code() != mqtt::ReasonCode::SUCCESS && !reason.empty())
         why += " (" + reason + ")";
       // Named on the loop: the attempt's server (current_) only changes there, after this.
-      link->post([l = link, why] { l->on_connect_failed("connect to " + l->url() + " failed: " + why); });
+      link->post([l = link, why] {
+        l->on_connect_failed("connect to " + l->url() + " failed: " + why);
+      });
     }
   };
   struct Publish : mqtt::iaction_listener {
@@ -340,7 +342,8 @@ void MqttLink::probe_tls_failure() {
   if (probing_) return;
   if (tls_probe_.joinable()) tls_probe_.join();  // the previous one has posted already
   probing_ = true;
-  tls_probe_ = std::thread([this, settings = settings_, uri = server_uri(), url = url(), alive = weak_alive_] {
+  tls_probe_ = std::thread([this, settings = settings_, uri = server_uri(), url = url(),
+                            alive = weak_alive_] {
     std::string reason = probe_tls(settings, uri, std::chrono::seconds(5));
     if (!alive.lock()) return;
     post([this, reason, url] {
