@@ -47,8 +47,10 @@ std::string demo_farmsim_yaml(double speed) {
   YAML::Node tcp, servers(YAML::NodeType::Sequence);
   std::vector<YAML::Node> moved;
   for (YAML::Node server : root["servers"]) {
-    if (server["tcp"]) tcp = server;
-    else moved.push_back(server["units"]);
+    if (server["tcp"])
+      tcp = server;
+    else
+      moved.push_back(server["units"]);
   }
   if (!tcp) throw std::runtime_error("tools/demo.d/farmsim.yaml.in has no tcp server");
   for (const auto& units : moved)
@@ -60,13 +62,16 @@ std::string demo_farmsim_yaml(double speed) {
 
 std::string demo_farmgate_yaml(const DemoGateway& gateway) {
   const std::string port = std::to_string(gateway.modbus_port);
-  YAML::Node root = YAML::Load(fill(demo_file("farmgate.yaml.in"),
-                                    {{"@DIR@", gateway.dir}, {"@TCP_PORT@", port}, {"@MQTT_PORT@", "0"}}));
+  // @MQTT_PORT@: the demo's uplink section is replaced below.
+  YAML::Node root =
+      YAML::Load(fill(demo_file("farmgate.yaml.in"),
+                      {{"@DIR@", gateway.dir}, {"@TCP_PORT@", port}, {"@MQTT_PORT@", "0"}}));
   root["rules"] = YAML::Node(YAML::NodeType::Sequence);
   root["storage"]["path"] = gateway.dir + "/buffer.db";
   YAML::Node uplink(YAML::NodeType::Map);
   for (const auto& [key, value] : gateway.uplink) uplink[key] = value;
   root["uplink"] = uplink;
+  // The pond's RTU line becomes farmsim's TCP port, where demo_farmsim_yaml serves its units.
   for (YAML::Node bus : root["buses"]) {
     if (!bus["rtu"]) continue;
     bus.remove("rtu");
@@ -101,7 +106,8 @@ std::string demo_farmgate_yaml(const DemoGateway& gateway) {
     by_device.erase(wanted);
   }
   if (!by_device.empty())
-    throw std::runtime_error("deadband for a device the demo does not have: " + by_device.begin()->first);
+    throw std::runtime_error("deadband for a device the demo does not have: " +
+                             by_device.begin()->first);
   return emit(root);
 }
 

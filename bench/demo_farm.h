@@ -16,8 +16,8 @@ namespace farmgate::bench {
 std::string demo_farmsim_yaml(double speed);
 
 struct DemoGateway {
-  std::string dir;       // storage goes to dir/buffer.db
-  int modbus_port = 0;   // farmsim's TCP port
+  std::string dir;      // storage goes to dir/buffer.db
+  int modbus_port = 0;  // farmsim's TCP port
   // The whole `uplink:` section, key by key (url, publish_interval, compress, profile...).
   std::map<std::string, std::string> uplink;
   // Report by exception: "DEVICE.POINT" -> deadband (spec §8). A point not named sends every

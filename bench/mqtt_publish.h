@@ -15,8 +15,8 @@ constexpr std::size_t publish_packet_bytes(std::size_t topic_bytes, std::size_t 
   return 1 + length_bytes + remaining;
 }
 
-static_assert(publish_packet_bytes(3, 5) == 14);        // a/b, hello
-static_assert(publish_packet_bytes(0, 123) == 129);     // remaining 127: one length byte
-static_assert(publish_packet_bytes(0, 124) == 131);     // remaining 128: two
+static_assert(publish_packet_bytes(3, 5) == 14);     // a/b, hello
+static_assert(publish_packet_bytes(0, 123) == 129);  // remaining 127: one length byte
+static_assert(publish_packet_bytes(0, 124) == 131);  // remaining 128: two
 
 }  // namespace farmgate::bench

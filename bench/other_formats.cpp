@@ -41,10 +41,14 @@ bool has_value(const Poll& poll) {
 
 const char* telegraf_type(config::Table table) {
   switch (table) {
-    case config::Table::holding: return "holding_register";
-    case config::Table::input: return "input_register";
-    case config::Table::coil: return "coil";
-    case config::Table::discrete: return "discrete_input";
+    case config::Table::holding:
+      return "holding_register";
+    case config::Table::input:
+      return "input_register";
+    case config::Table::coil:
+      return "coil";
+    case config::Table::discrete:
+      return "discrete_input";
   }
   return "";
 }
@@ -86,11 +90,14 @@ WireCount telegraf_json(const config::Config& config, const std::vector<Reading>
       type = telegraf_type(point->table);
       fields[point->name] = r.boolean ? nlohmann::json(*r.value != 0 ? 1 : 0) : go_number(*r.value);
     }
-    const nlohmann::json metric = {
-        {"fields", fields},
-        {"name", "modbus"},
-        {"tags", {{"host", host}, {"name", poll.device}, {"slave_id", std::to_string(device->unit)}, {"type", type}}},
-        {"timestamp", poll.readings.front().ts_ms / 1000}};
+    const nlohmann::json metric = {{"fields", fields},
+                                   {"name", "modbus"},
+                                   {"tags",
+                                    {{"host", host},
+                                     {"name", poll.device},
+                                     {"slave_id", std::to_string(device->unit)},
+                                     {"type", type}}},
+                                   {"timestamp", poll.readings.front().ts_ms / 1000}};
     count.messages++;
     count.bytes += publish_packet_bytes(topic.size(), metric.dump().size());
   }

@@ -25,7 +25,8 @@ WireCount thingsboard_per_poll(const config::Config& config, const std::vector<R
 
 // Telegraf's modbus input through its MQTT output with `data_format = "json"` (no batching,
 // the default): one metric per device and poll,
-// {"fields":{POINT:V,…},"name":"modbus","tags":{"host":…,"name":DEVICE,"slave_id":"U","type":"holding_register"},"timestamp":S}
+//   {"fields":{POINT:V,…},"name":"modbus",
+//    "tags":{"host":…,"name":DEVICE,"slave_id":"U","type":"holding_register"},"timestamp":S}
 // on telegraf/HOST/modbus; keys sorted (Go's maps), timestamp in seconds (the default
 // json_timestamp_units), coils as 0/1, HOST the gateway id.
 WireCount telegraf_json(const config::Config& config, const std::vector<Reading>& readings);
