@@ -85,7 +85,7 @@ bool nothing_missing(const Probe& consumer, std::int64_t produced) {
 }  // namespace
 
 TEST_CASE("a node of a 3-node RabbitMQ cluster dies under a fleet: the gateways move on and "
-          "the consumer misses no seq; the node comes back and the list's order is no trap",
+          "the consumer misses no seq, and when the node comes back the list's order is no trap",
           "[cluster][failover][mqtt]") {
   TempDir dir("farmgate-cluster");
   BrokerCluster cluster(dir.path() + "/cluster");

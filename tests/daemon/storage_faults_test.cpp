@@ -146,7 +146,7 @@ TEST_CASE("a buffer deleted or replaced under the running daemon: storage fault,
   CHECK(max_reading_seq(options.storage_path) >= *seqs.rbegin());
 }
 
-TEST_CASE("a full disk shows as buffer.fault in status; readings wait in memory; a stop with "
+TEST_CASE("a full disk shows as buffer.fault in status, readings wait in memory, and a stop with "
           "uncommitted readings exits non-zero and says how many were lost",
           "[daemon][storage]") {
   Site site;
