@@ -62,11 +62,10 @@ std::variant<LinkSettings, std::string> link_settings(const config::Config& conf
     std::string uri = paho_uri(url, &tls);
     if (uri.empty())
       return "uplink.url " + url + ": expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]";
-    if (!s.server_uris.empty() && tls != s.tls)
+    if (!s.brokers.empty() && tls != s.tls)
       return "uplink.url " + url + ": the brokers of a list share one scheme";
     s.tls = tls;
-    s.server_uris.push_back(uri);
-    s.urls.push_back(url);
+    s.brokers.push_back({url, uri});
   }
   s.client_id = u.client_id.empty() ? config.gateway.id : u.client_id;
   s.username = u.username;

@@ -15,11 +15,15 @@ namespace farmgate::uplink {
 // The system's CA bundle (Debian's ca-certificates), trusted when no ca_file is given.
 constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
+// One broker of uplink.url, in both spellings.
+struct BrokerAddress {
+  std::string url;  // as written in the config: for logs and status
+  std::string uri;  // Paho's form: tcp://host:port or ssl://host:port
+};
+
 struct LinkSettings {
-  // Paho's form, tcp://host:port or ssl://host:port: the brokers of uplink.url in the
-  // config's order (MqttLink tries them in turn).
-  std::vector<std::string> server_uris;
-  std::vector<std::string> urls;  // the same as written in the config (for status)
+  // uplink.url in the config's order (MqttLink tries them in turn).
+  std::vector<BrokerAddress> brokers;
   std::string client_id;
   std::string username;
   std::string password;  // read from password_file; "" when none

@@ -105,7 +105,7 @@ MqttLink::MqttLink(boost::asio::io_context& io, LinkSettings settings, LinkHandl
   listeners_->publish.link = this;
   listeners_->reopen.link = this;
   // No persistence, no offline buffer: the store is the buffer.
-  client_ = std::make_unique<mqtt::async_client>(settings_.server_uris.at(0), settings_.client_id,
+  client_ = std::make_unique<mqtt::async_client>(settings_.brokers.at(0).uri, settings_.client_id,
                                                  static_cast<mqtt::iclient_persistence*>(nullptr));
   client_->set_connected_handler([this](const std::string&) {
     post([this] {
@@ -209,7 +209,7 @@ void MqttLink::on_connect_failed(const std::string& why) {
 
 void MqttLink::retry_next() {
   if (stopping_) return;
-  current_ = (current_ + 1) % settings_.server_uris.size();
+  next_broker();
   retry_timer_.expires_after(retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, settings_.max_retry);
   retry_timer_.async_wait([this, alive = weak_alive_](boost::system::error_code ec) {
@@ -314,7 +314,7 @@ void MqttLink::reopen(const std::string& why) {
   if (handlers_.stalled) handlers_.stalled(why);
   handlers_.disconnected(why);
   // The next broker of the list: a stalled node is as good as a dead one.
-  current_ = (current_ + 1) % settings_.server_uris.size();
+  next_broker();
   try {
     client_->disconnect(0, nullptr, listeners_->reopen);
   } catch (const mqtt::exception& e) {

@@ -20,7 +20,7 @@
 //   connection closed, so it could not fail over (tests/cluster). The platform still
 //   publishes commands at QoS 1 (spec §5) and gets exactly one cmd/result per command.
 // - Brokers and reconnects are this class's, not Paho's (its automatic reconnect is off, and
-//   each connect names one server): settings.server_uris are tried round robin, the next one
+//   each connect names one server): settings.brokers are tried round robin, the next one
 //   after every failed attempt and after a lost or stalled connection, with a doubling delay
 //   (min_retry .. max_retry, back to min_retry once connected). Paho's own list would start
 //   every attempt at the first URI again — a node that swallows SYNs costs connect_timeout on
@@ -106,8 +106,9 @@ class MqttLink {
   // After a failed attempt or a lost connection: the next broker, after retry_delay_.
   void retry_next();
   // The broker of the current or next attempt: Paho's form, and as written in the config.
-  const std::string& server_uri() const { return settings_.server_uris.at(current_); }
-  const std::string& url() const { return settings_.urls.at(current_); }
+  const std::string& server_uri() const { return settings_.brokers.at(current_).uri; }
+  const std::string& url() const { return settings_.brokers.at(current_).url; }
+  void next_broker() { current_ = (current_ + 1) % settings_.brokers.size(); }
   template <typename F>
   void post(F f);
 
@@ -135,7 +136,7 @@ class MqttLink {
   void on_ack(std::uint64_t key, bool ok);
   void reopen(const std::string& why);
   Duration retry_delay_;
-  std::size_t current_ = 0;  // index in settings_.server_uris: connected to, or being tried
+  std::size_t current_ = 0;  // index in settings_.brokers: connected to, or being tried
   bool started_ = false, connected_ = false, stopping_ = false;
   std::string last_error_;
   // After a failed TLS connect, a probe thread asks OpenSSL why (tls_probe.h) and posts the

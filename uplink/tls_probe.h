@@ -11,7 +11,7 @@
 
 namespace farmgate::uplink {
 
-// Connects to `server_uri` (ssl://host:port, one of settings.server_uris) with the same trust
+// Connects to `server_uri` (ssl://host:port, a broker of settings.brokers) with the same trust
 // store, client certificate and host-name check as the link, and returns the reason the
 // handshake fails, or "" when it succeeds. Blocks for at most about `timeout`: call it off
 // the loop thread.
