@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -28,7 +29,19 @@ BrokerCluster::BrokerCluster(const std::string& dir, const std::string& queue_ty
     ::setenv("FARMGATE_CLUSTER_PORT_BASE", base.c_str(), 1);
   }
   started_ = true;  // a half-started cluster is stopped too
-  run({"start", dir_});
+  // RabbitMQ 3.10's MQTT client-id tracker (a Raft group over the nodes) sometimes finds no
+  // leader when three nodes boot on two busy cores ("client ID registration timed out"):
+  // that is the cluster's start, not the test. A fresh start (start wipes DIR) comes up.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      run({"start", dir_});
+      break;
+    } catch (const std::runtime_error& e) {
+      if (attempt == 3) throw;
+      std::fprintf(stderr, "broker-cluster: start %d failed, starting again:\n%s\n", attempt, e.what());
+      run({"stop", dir_});
+    }
+  }
   std::ifstream nodes(dir_ + "/nodes");
   std::string line;
   while (std::getline(nodes, line)) {
