@@ -63,14 +63,15 @@ nlohmann::json go_number(double v) {
 
 WireCount thingsboard_per_poll(const config::Config& config, const std::vector<Reading>& readings) {
   const auto profile = uplink::make_profile(config);
-  const std::string topic = profile->telemetry_topic();
   WireCount count;
   for (const Poll& poll : polls_of(config, readings)) {
     if (!has_value(poll)) continue;  // ThingsBoard leaves error readings out
     std::vector<store::StoredReading> stored;
     for (const auto& r : poll.readings) stored.push_back({0, r});
-    count.messages++;
-    count.bytes += publish_packet_bytes(topic.size(), profile->telemetry(stored).size());
+    for (const uplink::Message& m : profile->telemetry(stored)) {
+      count.messages++;
+      count.bytes += publish_packet_bytes(m.topic.size(), m.payload.size());
+    }
   }
   return count;
 }

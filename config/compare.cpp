@@ -54,12 +54,12 @@ auto fields(const Storage& s) {
 auto fields(const Uplink& u) {
   const auto& [profile, urls, client_id, username, password_file, ca_file, cert_file, key_file,
                topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-               allow_insecure, compress, pos] = u;
+               allow_insecure, compress, group, command_hold, pos] = u;
   (void)pos;
   // `profile` counts: another profile speaks other topics, so the link is made again.
   return std::tie(profile, urls, client_id, username, password_file, ca_file, cert_file, key_file,
                   topic_prefix, max_batch, publish_interval, status_interval, ack_timeout,
-                  allow_insecure, compress);
+                  allow_insecure, compress, group, command_hold);
 }
 
 }  // namespace

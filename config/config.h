@@ -105,7 +105,7 @@ struct Storage {
 enum class Compression { none, zstd };
 
 // How messages are shaped for the platform (spec §8; uplink/profile.h).
-enum class UplinkProfile { farmgate, thingsboard };
+enum class UplinkProfile { farmgate, thingsboard, sparkplug };
 const char* to_string(UplinkProfile p);
 
 struct Uplink {
@@ -124,6 +124,10 @@ struct Uplink {
   Duration ack_timeout{30000};    // a PUBACK overdue by more: reconnect (spec §7)
   bool allow_insecure = false;
   Compression compress = Compression::none;
+  // profile sparkplug (spec §8): the Sparkplug group id (required there), and how long a
+  // DCMD write holds its point (a `set` with this hold).
+  std::string group;
+  Duration command_hold{30 * 60 * 1000};
   SourcePos pos;
 };
 

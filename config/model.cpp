@@ -41,6 +41,7 @@ const char* to_string(UplinkProfile p) {
   switch (p) {
     case UplinkProfile::farmgate: return "farmgate";
     case UplinkProfile::thingsboard: return "thingsboard";
+    case UplinkProfile::sparkplug: return "sparkplug";
   }
   return "?";
 }

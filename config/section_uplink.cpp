@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/hold_limit.h"
 #include "config/sections.h"
 #include "config/units.h"
 #include "config/yaml_file.h"
@@ -109,17 +110,36 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
       f, ctx.diags,
       {"profile", "url", "client_id", "username", "password_file", "ca_file", "cert_file", "key_file",
        "topic_prefix", "max_batch", "publish_interval", "status_interval", "ack_timeout",
-       "allow_insecure", "compress"});
+       "allow_insecure", "compress", "group", "command_hold"});
   Uplink u;
   u.pos = r.pos();
-  // sparkplug is in the spec (§8) and in the list, so a user who wrote it learns it is
-  // planned rather than misspelt.
   if (auto p = r.choice("profile", {"farmgate", "thingsboard", "sparkplug"})) {
-    if (*p == "thingsboard")
-      u.profile = UplinkProfile::thingsboard;
-    else if (*p == "sparkplug")
-      r.error_at_value("profile", "profile sparkplug is not supported yet: use farmgate or "
-                                  "thingsboard");
+    if (*p == "thingsboard") u.profile = UplinkProfile::thingsboard;
+    if (*p == "sparkplug") u.profile = UplinkProfile::sparkplug;
+  }
+  // Sparkplug's topics are spBv1.0/GROUP/…/gateway.id/…: the group is the platform's to
+  // choose, so there is no default.
+  if (auto g = r.text("group")) {
+    if (g->empty() || g->find_first_of("+#/") != std::string::npos)
+      r.error_at_value("group", "bad Sparkplug group '" + *g +
+                                    "': not empty, no '/', '+' or '#' (it is a topic level)");
+    else
+      u.group = *g;
+    if (u.profile != UplinkProfile::sparkplug)
+      r.warning_at_value("group", std::string("group is read by profile sparkplug only; ") +
+                                      "this uplink's profile is " + to_string(u.profile));
+  } else if (u.profile == UplinkProfile::sparkplug && !r.has("group")) {
+    r.error_at_value("profile", "profile sparkplug needs uplink.group, the Sparkplug group id "
+                                "(its topics are spBv1.0/GROUP/…)");
+  }
+  if (auto h = r.duration("command_hold", Duration{1000})) {
+    if (*h > kMaxHold)
+      r.error_at_value("command_hold", std::string("command_hold is over ") + kMaxHoldText);
+    else
+      u.command_hold = *h;
+    if (u.profile != UplinkProfile::sparkplug)
+      r.warning_at_value("command_hold", std::string("command_hold is read by profile ") +
+                                             "sparkplug only (its DCMD writes carry no hold)");
   }
   // One URL, or a list of a cluster's nodes (spec §8 "Several brokers"): each entry checked
   // where it is written.
@@ -231,10 +251,11 @@ std::optional<Uplink> read_uplink(const Field& field, LoadContext& ctx,
   u.allow_insecure = r.boolean("allow_insecure").value_or(false);
   if (auto c = r.choice("compress", {"none", "zstd"})) {
     u.compress = *c == "zstd" ? Compression::zstd : Compression::none;
-    // Only farmgate's own platform reads the zstd topic; ThingsBoard takes JSON only.
+    // Only farmgate's own platform reads the zstd topic; ThingsBoard takes JSON only,
+    // Sparkplug protobuf.
     if (u.compress == Compression::zstd && u.profile != UplinkProfile::farmgate)
       r.error_at_value("compress", std::string("compress: zstd is for profile farmgate; ") +
-                                       "profile " + to_string(u.profile) + " reads JSON only");
+                                       "profile " + to_string(u.profile) + " reads its own format only");
   }
   // Per host: a password to a cluster node in clear text is as leaked as to a lone broker.
   if (!u.allow_insecure && (r.has("username") || r.has("password_file")))

@@ -328,6 +328,7 @@ uplink::StatusSnapshot Gateway::status_snapshot() const {
     auto it = health_.find(d.name);
     s.devices[d.name] = it == health_.end() ? uplink::DeviceHealth{} : it->second;
   }
+  s.latest = live_.latest();
   return s;
 }
 

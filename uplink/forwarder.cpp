@@ -1,7 +1,6 @@
 #include "uplink/forwarder.h"
 
 #include "common/log.h"
-#include "uplink/payloads.h"
 
 namespace farmgate::uplink {
 
@@ -14,11 +13,6 @@ Forwarder::Forwarder(boost::asio::io_context& io, store::Store& store, Forwarder
       filter_(options_.report_rules) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
-  if (!options_.format_telemetry)
-    options_.format_telemetry = [id = options_.gateway_id](const auto& readings) {
-      return telemetry_payload(id, readings);
-    };
-  if (!options_.format_event) options_.format_event = event_payload;
 }
 
 void Forwarder::set_points(const config::Config& config) {
@@ -69,12 +63,9 @@ void Forwarder::arm_timer() {
 void Forwarder::delivered(std::uint64_t id) {
   auto it = in_flight_.find(id);
   if (it == in_flight_.end()) return;  // sent before a reconnect: resent since, harmless
-  if (it->second.topic == Topic::events) {
-    store_.mark_events_sent(it->second.seqs);
-  } else {
-    store_.mark_readings_sent(it->second.seqs);
-  }
+  const std::shared_ptr<Settles> batch = it->second;
   in_flight_.erase(it);
+  if (--batch->unacknowledged == 0) settle(*batch);
   if (backlog_) pump();
 }
 
@@ -85,14 +76,34 @@ void Forwarder::failed(std::uint64_t id) {
   restart_from_oldest();
 }
 
-bool Forwarder::send(Topic topic, const std::string& payload, std::vector<std::int64_t> seqs) {
-  std::uint64_t id = next_id_++;
-  in_flight_[id] = InFlight{topic, std::move(seqs)};
-  if (publish_(topic, payload, id)) return true;
-  // The link went down under us; the disconnect handler follows. Resend from the oldest.
-  log::debug("uplink: publish refused, will resend from the oldest unsent");
-  restart_from_oldest();
-  return false;
+void Forwarder::settle(const Settles& s) {
+  if (s.kind == Kind::events) {
+    store_.mark_events_sent(s.seqs);
+  } else {
+    store_.mark_readings_sent(s.seqs);
+  }
+}
+
+bool Forwarder::send(Kind kind, std::vector<Message> messages, std::vector<std::int64_t> seqs) {
+  auto batch = std::make_shared<Settles>(Settles{kind, std::move(seqs), messages.size()});
+  if (messages.empty()) {  // nothing the platform needs: settled as it stands
+    settle(*batch);
+    return true;
+  }
+  // Every id is in flight before the first publish: an acknowledgement may come at once.
+  std::vector<std::uint64_t> ids;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    ids.push_back(next_id_++);
+    in_flight_[ids.back()] = batch;
+  }
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (publish_(messages[i], ids[i])) continue;
+    // The link went down under us; the disconnect handler follows. Resend from the oldest.
+    log::debug("uplink: publish refused, will resend from the oldest unsent");
+    restart_from_oldest();
+    return false;
+  }
+  return true;
 }
 
 // Readings held back by exception (spec §8) are handled without a message: marked sent at
@@ -107,7 +118,7 @@ bool Forwarder::send_readings(std::vector<store::StoredReading> readings) {
   // Values at their resolution (spec §8), whatever shape the profile gives them.
   for (auto& r : readings)
     if (r.reading.value) r.reading.value = options_.resolutions.apply(r.reading.point, *r.reading.value);
-  return send(Topic::telemetry, options_.format_telemetry(readings), std::move(seqs));
+  return send(Kind::readings, options_.format_telemetry(readings), std::move(seqs));
 }
 
 void Forwarder::pump() {
@@ -119,7 +130,7 @@ void Forwarder::pump() {
     if (!events.empty()) {
       if (events.size() == room) backlog_ = true;
       for (const auto& e : events) {
-        if (!send(Topic::events, options_.format_event(e), {e.seq})) return;
+        if (!send(Kind::events, {options_.format_event(e)}, {e.seq})) return;
         event_cursor_ = e.seq;
       }
       continue;  // events first, always: look again before any telemetry

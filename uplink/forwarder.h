@@ -11,6 +11,10 @@
 // Report by exception (spec §8, exception_filter.h): readings a point's deadband holds back
 // are marked sent without a message; telemetry values are written at their resolution.
 //
+// A batch of readings may go out as several messages (Sparkplug: one DDATA per device, a
+// DDEATH, a DBIRTH) or as none (the platform has nothing to learn from it): its seqs are
+// marked sent when the last of its messages is acknowledged, or at once when there is none.
+//
 // At-least-once: on disconnect, whatever is in flight is forgotten (it stays unsent in the
 // store) and everything unsent is sent again after the next connect, oldest first. The
 // platform de-duplicates by seq.
@@ -28,17 +32,18 @@
 #include "common/clock.h"
 #include "store/store.h"
 #include "uplink/exception_filter.h"
+#include "uplink/message.h"
 #include "uplink/resolution.h"
 
 namespace farmgate::uplink {
 
 struct ForwarderOptions {
   std::string gateway_id;
-  // How a batch of readings and an event become payloads (the uplink's profile,
-  // uplink/profile.h); unset: spec §5's telemetry_payload and event_payload. The readings
-  // come with their values already at their resolution.
-  std::function<std::string(const std::vector<store::StoredReading>&)> format_telemetry;
-  std::function<std::string(const store::StoredEvent&)> format_event;
+  // How a batch of readings and an event become messages (the uplink's profile,
+  // uplink/profile.h). Required. The readings come with their values already at their
+  // resolution.
+  std::function<std::vector<Message>(const std::vector<store::StoredReading>&)> format_telemetry;
+  std::function<Message(const store::StoredEvent&)> format_event;
   std::size_t max_batch = 500;
   Duration publish_interval{1000};
   std::size_t max_in_flight = 8;
@@ -48,10 +53,9 @@ struct ForwarderOptions {
 
 class Forwarder {
  public:
-  enum class Topic { events, telemetry };
   // Hands one message to the link; returns false when it could not be sent now. `id` comes
   // back through delivered() once the broker acknowledged it. ids start at 1 and never repeat.
-  using Publish = std::function<bool(Topic topic, const std::string& payload, std::uint64_t id)>;
+  using Publish = std::function<bool(const Message& message, std::uint64_t id)>;
 
   Forwarder(boost::asio::io_context& io, store::Store& store, ForwarderOptions options,
             Publish publish);
@@ -70,11 +74,15 @@ class Forwarder {
   std::uint64_t messages_sent() const { return next_id_ - 1; }
 
  private:
-  struct InFlight {
-    Topic topic;
+  enum class Kind { events, readings };
+  // What one batch settles once all its messages are acknowledged.
+  struct Settles {
+    Kind kind;
     std::vector<std::int64_t> seqs;
+    std::size_t unacknowledged = 0;
   };
-  bool send(Topic topic, const std::string& payload, std::vector<std::int64_t> seqs);
+  void settle(const Settles& s);
+  bool send(Kind kind, std::vector<Message> messages, std::vector<std::int64_t> seqs);
   bool send_readings(std::vector<store::StoredReading> readings);
   void restart_from_oldest();
   void arm_timer();
@@ -86,7 +94,7 @@ class Forwarder {
   // Expires with the Forwarder: a cancelled wait still runs its handler, maybe after us.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   ExceptionFilter filter_;
-  std::map<std::uint64_t, InFlight> in_flight_;
+  std::map<std::uint64_t, std::shared_ptr<Settles>> in_flight_;  // message id -> its batch
   std::uint64_t next_id_ = 1;
   std::int64_t event_cursor_ = 0;    // the last event seq handed to the link
   std::int64_t reading_cursor_ = 0;  // the last reading seq handed to the link

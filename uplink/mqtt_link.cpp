@@ -180,6 +180,7 @@ void MqttLink::connect() {
   opts.set_max_inflight(64);
   if (!settings_.username.empty()) opts.set_user_name(settings_.username);
   if (!settings_.password.empty()) opts.set_password(settings_.password);
+  if (handlers_.next_will) settings_.will_payload = handlers_.next_will();  // stop() sends it too
   opts.set_will(
       mqtt::will_options(settings_.will_topic, settings_.will_payload, 1, settings_.will_retained));
   if (settings_.tls) {

@@ -68,6 +68,9 @@ struct LinkHandlers {
   std::function<void(const std::string& why)> stalled;
   std::function<void(std::uint64_t id)> delivered;  // the broker acknowledged (PUBACK)
   std::function<void(std::uint64_t id)> failed;     // Paho gave up on it
+  // Before every connect attempt: the will's payload for it (Sparkplug's NDEATH names the
+  // session's bdSeq). Unset: settings.will_payload throughout.
+  std::function<std::string()> next_will;
 };
 
 class MqttLink {

@@ -46,6 +46,8 @@ struct StatusSnapshot {
   std::int64_t started_ms = 0;  // when the daemon started
   std::string config_sha256;    // hex SHA-256 of the main file and rule files
   std::map<std::string, DeviceHealth> devices;
+  // The latest reading of every point that has one (Sparkplug's births carry them).
+  std::map<std::string, Reading> latest;
 };
 
 // Retained `status` on connect: {"state":"online","version":…,"started":…,"config":…}.

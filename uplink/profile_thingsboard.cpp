@@ -44,15 +44,22 @@ std::string id_text(const nlohmann::json& id) {
 
 class ThingsboardProfile final : public Profile {
  public:
-  explicit ThingsboardProfile(const config::Config& config) {
-    for (const auto& d : config.devices) devices_.push_back(d.name);
+  explicit ThingsboardProfile(const config::Config& config) { set_config(config); }
+
+  // A device added by a reload is connected at once (the others again: harmless).
+  bool set_config(const config::Config& config) override {
+    std::vector<std::string> devices;
+    for (const auto& d : config.devices) devices.push_back(d.name);
+    const bool changed = devices != devices_;
+    devices_ = std::move(devices);
+    return changed;
   }
 
   std::vector<std::string> command_topics() const override { return {kRpc}; }
 
   // ThingsBoard forgets which devices a gateway serves when the session ends: connect every
   // one again on every connect, before any telemetry names them.
-  std::vector<Message> on_connect(const StatusSnapshot& s) const override {
+  std::vector<Message> on_connect(const StatusSnapshot& s) override {
     std::vector<Message> out;
     for (const auto& name : devices_) out.push_back({kConnect, dump(json{{"device", name}})});
     out.push_back({kOwnAttributes, online_status_payload(s)});
@@ -61,7 +68,7 @@ class ThingsboardProfile final : public Profile {
   }
 
   std::vector<Message> status(const StatusSnapshot& s, const store::BufferStats& buffer,
-                              const LinkFigures& link) const override {
+                              const LinkFigures& link) override {
     std::vector<Message> out{{kOwnAttributes, periodic_status_payload(s, buffer, &link)}};
     if (!s.devices.empty()) out.push_back({kAttributes, device_attributes(s)});
     return out;
@@ -70,17 +77,15 @@ class ThingsboardProfile final : public Profile {
   Message offline() const override { return {kOwnAttributes, offline_status_payload()}; }
 
   // {"ts":…,"values":{"event":{…the §5 event…}}} on the gateway's own telemetry.
-  std::string events_topic() const override { return kOwnTelemetry; }
-  std::string event(const store::StoredEvent& e) const override {
+  Message event(const store::StoredEvent& e) override {
     json ev = json::parse(event_payload(e), nullptr, false);
-    return dump(json{{"ts", e.event.ts_ms}, {"values", {{"event", std::move(ev)}}}});
+    return {kOwnTelemetry, dump(json{{"ts", e.event.ts_ms}, {"values", {{"event", std::move(ev)}}}})};
   }
 
   // {"D":[{"ts":…,"values":{"POINT":v,…}},…],…}: devices in order of first appearance, one
   // entry per (device, ts) — a poll's readings share one ts (drivers/modbus). A batch of
   // nothing but error readings is "{}": still one message, so its PUBACK settles its seqs.
-  std::string telemetry_topic() const override { return kTelemetry; }
-  std::string telemetry(const std::vector<store::StoredReading>& readings) const override {
+  std::vector<Message> telemetry(const std::vector<store::StoredReading>& readings) override {
     json out = json::object();
     std::map<std::pair<std::string, std::int64_t>, std::size_t> entry;  // -> index in D's list
     for (const auto& sr : readings) {
@@ -99,13 +104,39 @@ class ThingsboardProfile final : public Profile {
       else
         values[point] = *r.value;
     }
-    return dump(out);
+    return {{kTelemetry, dump(out)}};
   }
 
   // {"device":D,"data":{"id":N,"method":M,"params":{…}}} -> the §5 command
   // {"id":"N","op":M,"point":"D.POINT","value":…,"hold":…}, checked by parse_command.
+  Incoming incoming(const std::string&, const std::string& payload,
+                    const config::Config& config) override {
+    std::optional<IncomingCommand> in = command(payload, config);
+    if (!in) return {};
+    return Incoming{{std::move(*in)}, false};
+  }
+
+  // {"device":D,"id":N,"data":{"ok":…,…}}: the result without its id, which is N outside.
+  std::optional<std::string> answer(const nlohmann::json& reply_to,
+                                    const std::string& result) const override {
+    if (!reply_to.is_object() || !reply_to.contains("device")) return std::nullopt;
+    json data = json::parse(result, nullptr, false);
+    if (!data.is_object()) return std::nullopt;
+    data.erase("id");
+    json j = {{"device", reply_to["device"]}};
+    if (reply_to.contains("id")) j["id"] = reply_to["id"];
+    j["data"] = std::move(data);
+    return dump(j);
+  }
+  std::string result_topic() const override { return kRpc; }
+  // Our own replies come back on the RPC topic and may be longer than any request (a
+  // `status` answer names every device): they are read up to this to be told apart from
+  // requests; a request itself is still refused over kMaxCommandBytes.
+  std::size_t max_incoming_bytes() const override { return 64u << 10; }
+
+ private:
   std::optional<IncomingCommand> command(const std::string& payload,
-                                         const config::Config& config) const override {
+                                         const config::Config& config) const {
     std::string duplicate;
     const nlohmann::json j = parse_noting_duplicates(payload, &duplicate);
     IncomingCommand in{Refusal{}, "", nullptr};
@@ -171,25 +202,6 @@ class ThingsboardProfile final : public Profile {
     return in;
   }
 
-  // {"device":D,"id":N,"data":{"ok":…,…}}: the result without its id, which is N outside.
-  std::optional<std::string> answer(const nlohmann::json& reply_to,
-                                    const std::string& result) const override {
-    if (!reply_to.is_object() || !reply_to.contains("device")) return std::nullopt;
-    json data = json::parse(result, nullptr, false);
-    if (!data.is_object()) return std::nullopt;
-    data.erase("id");
-    json j = {{"device", reply_to["device"]}};
-    if (reply_to.contains("id")) j["id"] = reply_to["id"];
-    j["data"] = std::move(data);
-    return dump(j);
-  }
-  std::string result_topic() const override { return kRpc; }
-  // Our own replies come back on the RPC topic and may be longer than any request (a
-  // `status` answer names every device): they are read up to this to be told apart from
-  // requests; a request itself is still refused over kMaxCommandBytes.
-  std::size_t max_incoming_bytes() const override { return 64u << 10; }
-
- private:
   std::vector<std::string> devices_;
 };
 

@@ -4,7 +4,6 @@
 
 #include "common/event.h"
 #include "common/log.h"
-#include "uplink/compression.h"
 
 namespace farmgate::uplink {
 namespace {
@@ -61,18 +60,9 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
   fo.report_rules = report_rules(config);
   fo.format_telemetry = [this](const auto& readings) { return profile_->telemetry(readings); };
   fo.format_event = [this](const store::StoredEvent& e) { return profile_->event(e); };
-  // The config allows compression only where the platform reads it (the farmgate profile).
-  const bool zstd = config.uplink->compress == config::Compression::zstd;
   forwarder_ = std::make_unique<Forwarder>(
-      io, store, fo,
-      [this, zstd](Forwarder::Topic t, const std::string& payload, std::uint64_t id) {
-        if (t == Forwarder::Topic::events)
-          return link_->publish(profile_->events_topic(), payload, false, id);
-        // spec §8: the same JSON as one zstd frame, on a topic of its own.
-        if (zstd)
-          return link_->publish(profile_->telemetry_topic() + "/zstd", zstd_frame(payload),
-                                false, id);
-        return link_->publish(profile_->telemetry_topic(), payload, false, id);
+      io, store, fo, [this](const Message& m, std::uint64_t id) {
+        return link_->publish(m.topic, m.payload, m.retained, id);
       });
   results_ = std::make_unique<ResultQueue>(
       [this](const std::string& payload, std::uint64_t id) {
@@ -80,6 +70,11 @@ Uplink::Uplink(boost::asio::io_context& io, const config::Config& config, store:
       },
       tuning.result_window, tuning.result_high_water_bytes);
   LinkHandlers h;
+  // Sparkplug's will names the session (bdSeq): a new one for every attempt.
+  h.next_will = [this] {
+    profile_->new_session();
+    return profile_->offline().payload;
+  };
   h.connected = [this] { on_connected(); };
   h.disconnected = [this](const std::string&) {
     subscribed_ = paused_ = false;
@@ -123,8 +118,13 @@ void Uplink::start() { link_->start(); }
 
 void Uplink::set_config(const config::Config& config) {
   config_ = config;
-  profile_ = make_profile(config);
   forwarder_->set_points(config);
+  // The profile keeps its session (Sparkplug's seq and bdSeq): the platform hears of the
+  // new points in that session, at once when the profile says it must.
+  if (profile_->set_config(config) && link_->connected()) {
+    log::info("uplink: the points changed: announcing them to the platform again");
+    publish_birth();
+  }
 }
 
 void Uplink::subscribe_commands(bool subscribe) {
@@ -148,13 +148,17 @@ void Uplink::on_connected() {
   paused_ = false;
   subscribed_ = true;
   subscribe_commands(true);
-  StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
-  for (const Message& m : profile_->on_connect(s))
-    link_->publish(m.topic, m.payload, m.retained, 0);
+  publish_birth();
   results_->connected();
   forwarder_->connected();
   arm_status_timer();
   watch_backlog();
+}
+
+void Uplink::publish_birth() {
+  StatusSnapshot s = status_ ? status_() : StatusSnapshot{};
+  for (const Message& m : profile_->on_connect(s))
+    link_->publish(m.topic, m.payload, m.retained, 0);
 }
 
 void Uplink::arm_status_timer() {
@@ -208,27 +212,46 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
 
 // The broker replays the retained `cmd` on every subscribe: what it holds was meant for
 // the moment it was sent (and was executed then, when it came live), never for a restart.
-void Uplink::on_retained(const std::string& payload) {
-  if (retained_seen_ && retained_refused_ == payload) return;  // a re-subscribe replays it
+void Uplink::on_retained(const std::string& t, const std::string& payload) {
+  if (retained_seen_ && retained_refused_ == t + '\n' + payload) return;  // replayed again
   retained_seen_ = true;
-  retained_refused_ = payload;
-  std::optional<IncomingCommand> in = profile_->command(payload, config_);
-  if (!in) return;  // not a request (one of our own RPC replies)
-  Refusal r = refusal_of(in->parsed, "retained commands are refused");
-  log::warning("uplink: retained command ", r.id, " refused (clear it with an empty retained ",
-               "message on ", profile_->command_topics().front(), ")");
-  refuse(r, true, in->reply_to);
+  retained_refused_ = t + '\n' + payload;
+  Incoming in = profile_->incoming(t, payload, config_);
+  if (in.rebirth) log::warning("uplink: a retained rebirth request on ", t, " is ignored");
+  for (const IncomingCommand& c : in.commands) {
+    Refusal r = refusal_of(c.parsed, "retained commands are refused");
+    log::warning("uplink: retained command ", r.id, " refused (clear it with an empty retained ",
+                 "message on ", t, ")");
+    refuse(r, true, c.reply_to);
+  }
 }
 
 void Uplink::on_message(const std::string& t, const std::string& payload, bool retained) {
   if (!profile_->is_command_topic(t) || stopped_) return;
   // An empty retained payload is how a retained message is cleared: nothing to answer.
-  if (retained) return payload.empty() ? void() : on_retained(payload);
-  std::optional<IncomingCommand> in = profile_->command(payload, config_);
-  if (!in) return;  // not a request (one of our own RPC replies)
-  const ParseResult& parsed = in->parsed;
-  const nlohmann::json reply_to = in->reply_to;
-  const std::string& id = in->key;  // what makes a command "seen before"
+  if (retained) return payload.empty() ? void() : on_retained(t, payload);
+  Incoming in = profile_->incoming(t, payload, config_);
+  if (in.rebirth) on_rebirth();
+  for (const IncomingCommand& c : in.commands) take(c);
+}
+
+// Sparkplug's Node Control/Rebirth: every birth again, within the command rate (a flood of
+// rebirths must not turn into a flood of births on a paid link).
+void Uplink::on_rebirth() {
+  if (!command_rate_.take(std::chrono::steady_clock::now())) {
+    if (command_rate_.first_refusal())
+      log::warning("uplink: more than ", max_commands_per_second_,
+                   " commands a second: the excess is refused (a rebirth among them)");
+    return;
+  }
+  log::info("uplink: the platform asked for a rebirth");
+  publish_birth();
+}
+
+void Uplink::take(const IncomingCommand& in) {
+  const ParseResult& parsed = in.parsed;
+  const nlohmann::json& reply_to = in.reply_to;
+  const std::string& id = in.key;  // what makes a command "seen before"
   const auto now = std::chrono::steady_clock::now();
   if (!id.empty()) {
     if (const CommandIds::Entry* seen = ids_.find(id, now)) {

@@ -103,7 +103,10 @@ class Uplink {
   void on_connected();
   void on_message(const std::string& topic, const std::string& payload, bool retained);
   void on_oversized(const std::string& topic, std::size_t bytes, bool retained);
-  void on_retained(const std::string& payload);
+  void on_retained(const std::string& topic, const std::string& payload);
+  void on_rebirth();
+  void take(const IncomingCommand& command);  // checked and handled, answered once
+  void publish_birth();                       // the profile's on_connect() messages
   void subscribe_commands(bool subscribe);
   void on_stalled(const std::string& why);
   // The one way out for a result (§5 JSON): remembered under its key (duplicates waiting get
@@ -135,7 +138,7 @@ class Uplink {
   CommandIds ids_;
   bool subscribed_ = false;          // `cmd`, on this connection
   bool paused_ = false;              // `cmd` unsubscribed: results must drain first
-  std::string retained_refused_;     // the retained payload refused on this connection
+  std::string retained_refused_;     // the retained topic + payload refused on this connection
   bool retained_seen_ = false;
   bool stalled_ = false;             // a stall fault raised, no PUBACK since
 };

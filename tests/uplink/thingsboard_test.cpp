@@ -58,18 +58,33 @@ struct Handler {
   }
 };
 
+// The one command a ThingsBoard RPC carries; nothing when it is no request.
+std::optional<uplink::IncomingCommand> command(uplink::Profile& p, const std::string& payload,
+                                               const config::Config& config) {
+  uplink::Incoming in = p.incoming("v1/gateway/rpc", payload, config);
+  if (in.commands.empty()) return std::nullopt;
+  return in.commands.front();
+}
+
+// A batch that is one message on v1/gateway/telemetry: its payload.
+std::string payload_of(const std::vector<uplink::Message>& messages) {
+  REQUIRE(messages.size() == 1);
+  CHECK(messages.front().topic == "v1/gateway/telemetry");
+  return messages.front().payload;
+}
+
 }  // namespace
 
 TEST_CASE("thingsboard telemetry groups a device's poll under one ts, by point name",
           "[thingsboard]") {
   auto p = uplink::thingsboard_profile(tb_config("", "x.db"));
-  const std::string out = p->telemetry({
+  const std::string out = payload_of(p->telemetry({
       reading(1, "pond1_do.do", 1000, 5.5),
       reading(2, "pond1_relay.aerator", 1000, 1, Quality::good, true),
       reading(3, "pond1_relay.setpoint", 1000, 40),
       reading(4, "pond1_do.do", 2000, 5.25, Quality::bad),
       reading(5, "pond1_relay.aerator", 2000, 0, Quality::good, true),
-  });
+  }));
   CHECK(out == R"({"pond1_do":[{"ts":1000,"values":{"do":5.5}},{"ts":2000,"values":{"do":5.25}}],)"
                R"("pond1_relay":[{"ts":1000,"values":{"aerator":true,"setpoint":40.0}},)"
                R"({"ts":2000,"values":{"aerator":false}}]})");
@@ -78,24 +93,24 @@ TEST_CASE("thingsboard telemetry groups a device's poll under one ts, by point n
 TEST_CASE("thingsboard telemetry leaves error readings out, and a batch of only errors is {}",
           "[thingsboard]") {
   auto p = uplink::thingsboard_profile(tb_config("", "x.db"));
-  CHECK(p->telemetry({reading(1, "pond1_do.do", 1000, std::nullopt, Quality::error),
-                      reading(2, "pond1_relay.aerator", 1000, 1, Quality::good, true)}) ==
+  CHECK(payload_of(p->telemetry({reading(1, "pond1_do.do", 1000, std::nullopt, Quality::error),
+                      reading(2, "pond1_relay.aerator", 1000, 1, Quality::good, true)})) ==
         R"({"pond1_relay":[{"ts":1000,"values":{"aerator":true}}]})");
-  CHECK(p->telemetry({reading(1, "pond1_do.do", 1000, std::nullopt, Quality::error)}) == "{}");
+  CHECK(payload_of(p->telemetry({reading(1, "pond1_do.do", 1000, std::nullopt, Quality::error)})) == "{}");
 }
 
 TEST_CASE("thingsboard events are the gateway's telemetry key `event`", "[thingsboard]") {
   auto p = uplink::thingsboard_profile(tb_config("", "x.db"));
   store::StoredEvent e{88, Event{1500, "config", json{{"state", "reloaded"}}}};
-  CHECK(p->events_topic() == "v1/devices/me/telemetry");
-  CHECK(p->event(e) ==
+  CHECK(p->event(e).topic == "v1/devices/me/telemetry");
+  CHECK(p->event(e).payload ==
         R"({"ts":1500,"values":{"event":{"seq":88,"ts":1500,"type":"config","state":"reloaded"}}})");
 }
 
 TEST_CASE("a thingsboard RPC becomes the §5 command, checked the same way", "[thingsboard]") {
   const auto config = tb_config("", "x.db");
   auto p = uplink::thingsboard_profile(config);
-  auto in = p->command(
+  auto in = command(*p, 
       R"({"device":"pond1_relay","data":{"id":7,"method":"set","params":{"point":"aerator","value":true,"hold":"30m"}}})",
       config);
   REQUIRE(in);
@@ -110,7 +125,7 @@ TEST_CASE("a thingsboard RPC becomes the §5 command, checked the same way", "[t
         R"({"device":"pond1_relay","id":7,"data":{"ok":true}})");
 
   SECTION("a wrong value is refused with the reason, answered to the device") {
-    auto bad = p->command(
+    auto bad = command(*p, 
         R"({"device":"pond1_relay","data":{"id":8,"method":"set","params":{"point":"aerator","value":3,"hold":"30m"}}})",
         config);
     REQUIRE(bad);
@@ -121,11 +136,11 @@ TEST_CASE("a thingsboard RPC becomes the §5 command, checked the same way", "[t
           R"({"device":"pond1_relay","id":8,"data":{"ok":false,"error":"pond1_relay.aerator is a bool point: `value` must be true or false"}})");
   }
   SECTION("an unknown method, a duplicate key") {
-    auto unknown = p->command(R"({"device":"pond1_relay","data":{"id":9,"method":"reboot"}})", config);
+    auto unknown = command(*p, R"({"device":"pond1_relay","data":{"id":9,"method":"reboot"}})", config);
     REQUIRE(unknown);
     CHECK(std::get<uplink::Refusal>(unknown->parsed).error ==
           "unknown method (expected set, release, read or status)");
-    auto twice = p->command(
+    auto twice = command(*p, 
         R"({"device":"pond1_relay","data":{"id":10,"method":"set","params":{"point":"aerator","value":false,"value":true,"hold":"1m"}}})",
         config);
     REQUIRE(twice);
@@ -134,20 +149,20 @@ TEST_CASE("a thingsboard RPC becomes the §5 command, checked the same way", "[t
   }
   SECTION("a request over 4 KiB is refused by its size; a long reply of ours is still ignored") {
     const std::string pad(5000, 'x');
-    auto big = p->command(R"({"device":"pond1_relay","data":{"id":11,"method":"status","params":{"pad":")" +
+    auto big = command(*p, R"({"device":"pond1_relay","data":{"id":11,"method":"status","params":{"pad":")" +
                               pad + R"("}}})",
                           config);
     REQUIRE(big);
     CHECK(std::get<uplink::Refusal>(big->parsed).error.find("over the limit of 4096") !=
           std::string::npos);
     CHECK(big->reply_to == json{{"device", "pond1_relay"}, {"id", 11}});
-    CHECK_FALSE(p->command(R"({"device":"pond1_do","id":9,"data":{"ok":true,"pad":")" + pad +
+    CHECK_FALSE(command(*p, R"({"device":"pond1_do","id":9,"data":{"ok":true,"pad":")" + pad +
                                R"("}})",
                            config));
   }
   SECTION("our own replies on the same topic are no requests") {
-    CHECK_FALSE(p->command(R"({"device":"pond1_relay","id":7,"data":{"ok":true}})", config));
-    CHECK_FALSE(p->command(R"({"device":"pond1_relay","id":7})", config));
+    CHECK_FALSE(command(*p, R"({"device":"pond1_relay","id":7,"data":{"ok":true}})", config));
+    CHECK_FALSE(command(*p, R"({"device":"pond1_relay","id":7})", config));
   }
 }
 
