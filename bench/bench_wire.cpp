@@ -86,8 +86,12 @@ const std::vector<Setup> kSetups = {
     {"thingsboard_1s",
      {{"publish_interval", "1s"}, {"profile", "thingsboard"}, {"username", "BENCHTOKEN0123456789"}},
      false},
-    // Not yet: `profile: sparkplug` (spec §8) is planned and `farmgate check` refuses it
-    // today. Its configuration goes here once it exists; no figure is made up meanwhile.
+    // Sparkplug B: protobuf, metrics by alias, one DDATA per device and batch.
+    {"sparkplug_1s", {{"publish_interval", "1s"}, {"profile", "sparkplug"}, {"group", "bench"}},
+     false},
+    {"sparkplug_1s_rbe",
+     {{"publish_interval", "1s"}, {"profile", "sparkplug"}, {"group", "bench"}},
+     true},
 };
 
 constexpr const char* kBytes = "$SYS/broker/bytes/received";
@@ -284,7 +288,7 @@ int main(int argc, char** argv) {
 
   // Report by exception: PUBLISHes (telemetry and status) per reading, without / with; and
   // every packet (CONNECT, SUBSCRIBE, PINGREQ, DISCONNECT too).
-  for (const char* name : {"json_1s", "zstd_1s", "zstd_60s"}) {
+  for (const char* name : {"json_1s", "zstd_1s", "zstd_60s", "sparkplug_1s"}) {
     const Gateway& without = *by_name.at(name);
     const Gateway& with = *by_name.at(std::string(name) + "_rbe");
     std::fprintf(stderr,

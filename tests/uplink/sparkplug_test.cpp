@@ -211,7 +211,7 @@ TEST_CASE("sparkplug: NBIRTH, DBIRTH and the backlog as historical DDATA, read b
   }
 }
 
-TEST_CASE("sparkplug: a dead device's DDEATH and its DBIRTH when it answers again; seq wraps",
+TEST_CASE("sparkplug: a dead device's DDEATH and its DBIRTH when it answers again, and seq wraps",
           "[sparkplug]") {
   auto config = sparkplug_config("", "x.db");
   auto p = uplink::sparkplug_profile(config);
@@ -260,7 +260,7 @@ TEST_CASE("sparkplug: a dead device's DDEATH and its DBIRTH when it answers agai
   CHECK(wrapped.at(0)["payload"]["seq"] == 0);
 }
 
-TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq; Rebirth and DCMD from Tahu",
+TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and DCMD from Tahu",
           "[sparkplug][commands][mqtt]") {
   TempDir dir;
   Broker broker(dir.path());
