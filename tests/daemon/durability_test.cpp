@@ -45,6 +45,33 @@ void kill_at_random_moments(Site& site, const std::function<std::size_t()>& deli
   }
 }
 
+// Profiles thingsboard and sparkplug send no seq: every value committed by the killed runs
+// reaches the platform (as DEVICE.POINT at its ts) once a next run is up.
+void killed_runs_deliver_every_value(Site& site,
+                                     const std::function<std::set<std::string>()>& received) {
+  kill_at_random_moments(site, [&] { return received().size(); });
+
+  const std::int64_t recorded = max_reading_seq(site.db_path());
+  REQUIRE(recorded > 0);
+  const std::set<std::string> committed = valued_readings(site.db_path(), recorded);
+  REQUIRE_FALSE(committed.empty());
+  // The killed runs may have sent all of it already (unacknowledged): wait also for values
+  // of the new run's own, so it is surely up and handles SIGTERM.
+  const std::int64_t started_ms = now_ms();
+  auto daemon = site.start_daemon();
+  INFO(read_file(site.log_path()));
+  auto all_delivered = [&] {
+    const auto got = received();
+    const bool own = std::any_of(got.begin(), got.end(), [&](const std::string& v) {
+      return std::stoll(v.substr(v.rfind('@') + 1)) >= started_ms;
+    });
+    return own && std::includes(got.begin(), got.end(), committed.begin(), committed.end());
+  };
+  REQUIRE(wait_until(all_delivered, std::chrono::seconds(15)));
+  CHECK(terminate(*daemon) == 0);
+  CHECK(integrity_check(site.db_path()) == "ok");
+}
+
 }  // namespace
 
 TEST_CASE("kill -9 at random moments loses no committed reading and leaves the buffer healthy",
@@ -70,8 +97,6 @@ TEST_CASE("kill -9 at random moments loses no committed reading and leaves the b
   CHECK(contiguous(seqs));
 }
 
-// The same under profile thingsboard, which sends no seq: every value committed by the
-// killed runs reaches v1/gateway/telemetry (as DEVICE.POINT at its ts).
 TEST_CASE("kill -9 at random moments loses no committed reading under profile thingsboard",
           "[daemon][durability][thingsboard]") {
   Site site;
@@ -79,29 +104,18 @@ TEST_CASE("kill -9 at random moments loses no committed reading under profile th
   options.profile = "thingsboard";
   site.write_config(options);
   Probe probe(site.broker().url(), "v1/#");
-  kill_at_random_moments(site, [&] { return thingsboard_values(probe).size(); });
+  killed_runs_deliver_every_value(site, [&] { return thingsboard_values(probe); });
+}
 
-  const std::int64_t recorded = max_reading_seq(site.db_path());
-  REQUIRE(recorded > 0);
-  const std::set<std::string> committed = valued_readings(site.db_path(), recorded);
-  REQUIRE_FALSE(committed.empty());
-  // The killed runs may have sent all of it already (unacknowledged): wait also for values
-  // of the new run's own, so it is surely up and handles SIGTERM.
-  const std::int64_t started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count();
-  auto daemon = site.start_daemon();
-  INFO(read_file(site.log_path()));
-  auto all_delivered = [&] {
-    const auto got = thingsboard_values(probe);
-    const bool own = std::any_of(got.begin(), got.end(), [&](const std::string& v) {
-      return std::stoll(v.substr(v.rfind('@') + 1)) >= started_ms;
-    });
-    return own && std::includes(got.begin(), got.end(), committed.begin(), committed.end());
-  };
-  REQUIRE(wait_until(all_delivered, std::chrono::seconds(15)));
-  CHECK(terminate(*daemon) == 0);
-  CHECK(integrity_check(site.db_path()) == "ok");
+TEST_CASE("kill -9 at random moments loses no committed reading under profile sparkplug",
+          "[daemon][durability][sparkplug]") {
+  Site site;
+  GatewayOptions options;
+  options.profile = "sparkplug";
+  site.write_config(options);
+  Probe probe(site.broker().url(), "spBv1.0/#");
+  TahuReader reader(probe);
+  killed_runs_deliver_every_value(site, [&] { return sparkplug_values(reader); });
 }
 
 TEST_CASE("SIGTERM exits 0, leaves the retained status offline and loses nothing committed",

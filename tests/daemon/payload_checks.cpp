@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 
 #include "tests/daemon/site.h"
 
@@ -201,6 +202,30 @@ std::set<std::string> thingsboard_values(const Probe& probe) {
           out.insert(device + "." + point + "@" + std::to_string(e["ts"].get<std::int64_t>()));
         }
       }
+    }
+  }
+  return out;
+}
+
+std::set<std::string> sparkplug_values(TahuReader& reader) {
+  std::set<std::string> out;
+  std::map<std::string, std::map<std::uint64_t, std::string>> names;  // device -> alias -> point
+  for (const auto& m : reader.messages()) {
+    const std::string topic = m["topic"].get<std::string>();
+    const bool birth = topic.find("/DBIRTH/") != std::string::npos;
+    if (!birth && topic.find("/DDATA/") == std::string::npos) continue;
+    const std::string device = topic.substr(topic.rfind('/') + 1);
+    INFO(m.dump());
+    for (const auto& metric : m["payload"]["metrics"]) {
+      REQUIRE(metric.contains("alias"));
+      const auto alias = metric["alias"].get<std::uint64_t>();
+      if (birth) names[device][alias] = metric["name"].get<std::string>();
+      REQUIRE(names[device].count(alias) == 1);
+      if (metric["value"].is_null()) continue;
+      CHECK((metric["value"].is_number() || metric["value"].is_boolean()));
+      REQUIRE(is_epoch_ms(metric["timestamp"]));
+      out.insert(device + "." + names[device][alias] + "@" +
+                 std::to_string(metric["timestamp"].get<std::int64_t>()));
     }
   }
   return out;

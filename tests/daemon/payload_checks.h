@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/uplink/probe.h"
+#include "tests/uplink/tahu_codec.h"
 
 namespace farmgate::test {
 
@@ -39,6 +40,10 @@ std::optional<json> latest_periodic_status(const Probe& probe);
 
 // Profile thingsboard: "DEVICE.POINT@TS" of every value received on v1/gateway/telemetry.
 std::set<std::string> thingsboard_values(const Probe& probe);
+// Profile sparkplug: "DEVICE.POINT@TS" of every value (null aside) of every DDATA and DBIRTH,
+// as Tahu decodes them. A DDATA names its metrics by alias: each is looked up in its device's
+// latest DBIRTH before it (REQUIREd to be there), as a Sparkplug host does.
+std::set<std::string> sparkplug_values(TahuReader& reader);
 
 // A reading's shape alone (also used on single readings).
 void check_reading(const json& r);

@@ -81,6 +81,7 @@ std::string Site::write_config(const GatewayOptions& o) const {
   }
   if (o.uplink)
     y << "uplink:\n" << (o.profile.empty() ? "" : "  profile: " + o.profile + "\n")
+      << (o.profile == "sparkplug" ? "  group: ponds\n" : "")  // the group it requires
       << "  url: " << url
       << "\n  topic_prefix: farmgate\n  max_batch: " << o.max_batch
       << "\n  publish_interval: 200ms\n  status_interval: 500ms\n";

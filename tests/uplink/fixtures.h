@@ -42,4 +42,17 @@ struct Gateway {
 
 std::string topic(const std::string& leaf);  // farmgate/gw-test/LEAF
 
+// A command handler that answers every command ok and keeps them, in order. It runs on the
+// gateway's loop: read `seen` there (gw.loop.on_loop).
+struct AcceptingHandler {
+  std::shared_ptr<std::vector<uplink::Command>> seen =
+      std::make_shared<std::vector<uplink::Command>>();
+  uplink::Uplink::CommandHandler handler() {
+    return [seen = seen](const uplink::Command& c, uplink::Uplink::Reply reply) {
+      seen->push_back(c);
+      reply(uplink::Outcome{true, "", nullptr});
+    };
+  }
+};
+
 }  // namespace farmgate::test

@@ -2,16 +2,13 @@
 // own codec (npm sparkplug-payload, tests/support/sparkplug/codec.js), and the platform's
 // commands are encoded by it, against a real mosquitto.
 #include <catch2/catch.hpp>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "common/clock.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/uplink/fixtures.h"
 #include "tests/uplink/probe.h"
+#include "tests/uplink/tahu_codec.h"
 #include "uplink/profile.h"
 
 using namespace farmgate;
@@ -20,84 +17,11 @@ using farmgate::test::Gateway;
 using farmgate::test::Probe;
 using farmgate::test::ProbeMessage;
 using farmgate::test::TempDir;
+using farmgate::test::tahu_decode;
+using farmgate::test::tahu_encode;
 using json = nlohmann::json;
 
 namespace {
-
-const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(const std::string& in) {
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out += kB64[(n >> k) & 63];
-  }
-  if (i < in.size()) {
-    unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kB64[(n >> 18) & 63];
-    out += kB64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-std::string unbase64(const std::string& in) {
-  std::string out;
-  unsigned n = 0;
-  int bits = 0;
-  for (char c : in) {
-    const char* p = std::strchr(kB64, c);
-    if (c == '=' || !p || !c) continue;
-    n = (n << 6) | static_cast<unsigned>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((n >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-std::string codec() { return std::string(FARMGATE_SOURCE_DIR) + "/tests/support/sparkplug/codec.js"; }
-
-std::string run_node(const std::string& mode, const std::string& input) {
-  TempDir dir;
-  const std::string in = dir.file("in");
-  std::ofstream(in) << input;
-  FILE* f = ::popen(("node " + codec() + " " + mode + " < " + in).c_str(), "r");
-  REQUIRE(f);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  REQUIRE(::pclose(f) == 0);
-  return out;
-}
-
-// Each message as Tahu decodes it: {"topic","payload"} (or "error").
-std::vector<json> decoded(const std::vector<ProbeMessage>& messages) {
-  std::string lines;
-  for (const auto& m : messages)
-    if (m.topic.find("CMD/") == std::string::npos)  // the platform's, as the probe saw them
-      lines += json{{"topic", m.topic}, {"payload", base64(m.payload)}}.dump() + "\n";
-  std::vector<json> out;
-  std::istringstream in(run_node("decode", lines));
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line);
-    INFO(line);
-    REQUIRE_FALSE(j.contains("error"));
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
-// A payload of the platform's, encoded by Tahu.
-std::string encoded(const json& payload) { return unbase64(run_node("encode", payload.dump())); }
 
 config::Config sparkplug_config(const std::string& url, const std::string& db_path) {
   config::Config c = test::uplink_config(url.empty() ? "mqtt://127.0.0.1" : url, db_path);
@@ -119,17 +43,6 @@ const json* metric(const json& message, const std::string& name) {
     if (m.value("name", "") == name) return &m;
   return nullptr;
 }
-
-struct SetHandler {
-  std::shared_ptr<std::vector<uplink::Command>> seen =
-      std::make_shared<std::vector<uplink::Command>>();
-  uplink::Uplink::CommandHandler handler() {
-    return [seen = seen](const uplink::Command& c, uplink::Uplink::Reply reply) {
-      seen->push_back(c);
-      reply(uplink::Outcome{true, "", nullptr});
-    };
-  }
-};
 
 store::StoredReading sp_reading(std::int64_t seq, const std::string& point, std::int64_t ts,
                             std::optional<double> value, Quality q) {
@@ -161,7 +74,7 @@ TEST_CASE("sparkplug: NBIRTH, DBIRTH and the backlog as historical DDATA, read b
   gw.start();
   REQUIRE(test::wait_until([&] { return gw.stats().unsent == 0; }));
   REQUIRE(probe.wait_for([](auto& m) { return m.size() >= 4; }));
-  const auto all = decoded(probe.messages());
+  const auto all = tahu_decode(probe.messages());
 
   const auto nbirth = of_type(all, "NBIRTH");
   REQUIRE(nbirth.size() == 1);
@@ -233,7 +146,7 @@ TEST_CASE("sparkplug: a dead device's DDEATH and its DBIRTH when it answers agai
   CHECK(add(p->telemetry({sp_reading(5, "pond1_relay.aerator", now + 4, 1, Quality::good),
                           sp_reading(6, "pond1_relay.setpoint", now + 4, std::nullopt,
                                  Quality::error)})) == 1);
-  const auto all = decoded(as_probe(sent));
+  const auto all = tahu_decode(as_probe(sent));
   REQUIRE(all.size() == 7);
   CHECK(all[3]["topic"] == "spBv1.0/ponds/DDATA/gw-test/pond1_do");
   CHECK(all[3]["payload"]["metrics"][0]["value"].get<double>() == Approx(5.5));
@@ -255,7 +168,7 @@ TEST_CASE("sparkplug: a dead device's DDEATH and its DBIRTH when it answers agai
   // 256 messages later the seq is 0 again.
   for (int i = 0; i < 256 - 7; ++i)
     p->telemetry({sp_reading(10 + i, "pond1_do.do", now + 10 + i, 5, Quality::good)});
-  const auto wrapped = decoded(as_probe(p->telemetry(
+  const auto wrapped = tahu_decode(as_probe(p->telemetry(
       {sp_reading(900, "pond1_do.do", now + 900, 5, Quality::good)})));
   CHECK(wrapped.at(0)["payload"]["seq"] == 0);
 }
@@ -264,7 +177,7 @@ TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and D
           "[sparkplug][commands][mqtt]") {
   TempDir dir;
   Broker broker(dir.path());
-  SetHandler handler;
+  test::AcceptingHandler handler;
   Gateway gw(sparkplug_config(broker.url(), dir.file("buffer.db")), handler.handler());
   Probe probe(broker.url(), "spBv1.0/#");
   gw.start();
@@ -272,22 +185,24 @@ TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and D
 
   SECTION("Node Control/Rebirth: NBIRTH (seq 0, same bdSeq) and every DBIRTH again") {
     probe.publish("spBv1.0/ponds/NCMD/gw-test",
-                  encoded({{"timestamp", 1},
+                  tahu_encode({{"timestamp", 1},
                            {"metrics",
                             {{{"name", "Node Control/Rebirth"}, {"type", "Boolean"}, {"value", true}}}}}));
     REQUIRE(probe.wait_for([](auto& m) { return m.size() >= 7; }));
-    const auto nbirth = of_type(decoded(probe.messages()), "NBIRTH");
+    const auto nbirth = of_type(tahu_decode(probe.messages()), "NBIRTH");
     REQUIRE(nbirth.size() == 2);
     CHECK(nbirth[1]["payload"]["seq"] == 0);
     CHECK((*metric(nbirth[1], "bdSeq"))["value"] == (*metric(nbirth[0], "bdSeq"))["value"]);
-    CHECK(of_type(decoded(probe.messages()), "DBIRTH").size() == 4);
+    CHECK(of_type(tahu_decode(probe.messages()), "DBIRTH").size() == 4);
   }
   SECTION("DCMD writes a writable metric as a set with command_hold; bad ones become events") {
     probe.publish("spBv1.0/ponds/DCMD/gw-test/pond1_relay",
-                  encoded({{"timestamp", 1},
+                  tahu_encode({{"timestamp", 1},
                            {"metrics", {{{"name", "aerator"}, {"type", "Boolean"}, {"value", true}}}}}));
-    REQUIRE(test::wait_until([&] { return handler.seen->size() == 1; }));
-    const uplink::Command c = handler.seen->front();
+    // The handler runs on the loop: what it kept is read there too.
+    auto seen = [&] { return gw.loop.on_loop([&] { return *handler.seen; }); };
+    REQUIRE(test::wait_until([&] { return seen().size() == 1; }));
+    const uplink::Command c = seen().front();
     CHECK(c.op == uplink::Op::set);
     CHECK(c.point == "pond1_relay.aerator");
     CHECK(c.value == 1);
@@ -295,12 +210,12 @@ TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and D
 
     probe.publish("spBv1.0/ponds/DCMD/gw-test/pond1_relay", "not protobuf \xff\xff\xff");
     probe.publish("spBv1.0/ponds/DCMD/gw-test/pond1_do",
-                  encoded({{"timestamp", 1},
+                  tahu_encode({{"timestamp", 1},
                            {"metrics", {{{"name", "do"}, {"type", "Float"}, {"value", 9.5}}}}}));
     auto events = [&] {
       gw.loop.on_loop([&] { gw.store->commit(); });  // as the daemon does every commit_interval
       std::vector<std::string> out;
-      for (const auto& m : of_type(decoded(probe.messages()), "NDATA"))
+      for (const auto& m : of_type(tahu_decode(probe.messages()), "NDATA"))
         for (const auto& v : m["payload"]["metrics"])
           if (v["value"].is_string()) out.push_back(v["value"].get<std::string>());
       return out;
@@ -315,7 +230,7 @@ TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and D
     CHECK(has("\"ok\":true"));
     CHECK(has("malformed Sparkplug payload"));
     CHECK(has("not writable"));
-    CHECK(handler.seen->size() == 1);
+    CHECK(seen().size() == 1);
   }
   SECTION("a clean stop sends NDEATH with the bdSeq of the NBIRTH; a new session counts on") {
     gw.loop.on_loop([&] { gw.uplink->stop(); });
@@ -324,7 +239,7 @@ TEST_CASE("sparkplug: NDEATH is the will with the session's bdSeq, Rebirth and D
         if (x.topic.find("/NDEATH/") != std::string::npos) return true;
       return false;
     }));
-    const auto all = decoded(probe.messages());
+    const auto all = tahu_decode(probe.messages());
     const auto death = of_type(all, "NDEATH");
     REQUIRE(death.size() == 1);
     CHECK((*metric(death[0], "bdSeq"))["value"] == (*metric(of_type(all, "NBIRTH")[0], "bdSeq"))["value"]);

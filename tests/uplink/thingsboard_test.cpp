@@ -46,18 +46,6 @@ std::vector<json> on_topic(const Probe& p, const std::string& topic) {
   return out;
 }
 
-// A command handler that answers every command ok and counts them.
-struct Handler {
-  std::shared_ptr<std::vector<uplink::Command>> seen =
-      std::make_shared<std::vector<uplink::Command>>();
-  uplink::Uplink::CommandHandler handler() {
-    return [seen = seen](const uplink::Command& c, uplink::Uplink::Reply reply) {
-      seen->push_back(c);
-      reply(uplink::Outcome{true, "", nullptr});
-    };
-  }
-};
-
 // The one command a ThingsBoard RPC carries; nothing when it is no request.
 std::optional<uplink::IncomingCommand> command(uplink::Profile& p, const std::string& payload,
                                                const config::Config& config) {
@@ -209,7 +197,7 @@ TEST_CASE("thingsboard RPC: answered on the same topic, malformed ones ok:false,
           "[thingsboard][commands][mqtt]") {
   TempDir dir;
   Broker broker(dir.path());
-  Handler handler;
+  test::AcceptingHandler handler;
   Gateway gw(tb_config(broker.url(), dir.file("buffer.db")), handler.handler());
   Probe probe(broker.url(), "v1/gateway/rpc");
   gw.start();
