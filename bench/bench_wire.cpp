@@ -151,12 +151,14 @@ class BrokerMeter {
           n++;
     return n;
   }
-  // MQTT bytes of the PUBLISHes on telemetry topics (…/telemetry, …/telemetry/zstd,
-  // v1/gateway/telemetry): the rest of a session is CONNECT, SUBSCRIBE, status, keep-alive.
+  // MQTT bytes of the PUBLISHes that carry readings (…/telemetry, …/telemetry/zstd,
+  // v1/gateway/telemetry, Sparkplug's DDATA): the rest of a session is CONNECT, SUBSCRIBE,
+  // status, births, keep-alive.
   std::size_t telemetry_bytes() const {
     std::size_t n = 0;
     for (const auto& m : messages())
-      if (m.topic.rfind("$SYS/", 0) != 0 && m.topic.find("/telemetry") != std::string::npos)
+      if (m.topic.rfind("$SYS/", 0) != 0 && (m.topic.find("/telemetry") != std::string::npos ||
+                                              m.topic.find("/DDATA/") != std::string::npos))
         n += bench::publish_packet_bytes(m.topic.size(), m.payload.size());
     return n;
   }
