@@ -184,3 +184,53 @@ TEST_CASE("sparkplug: a broker outage loses no reading and the node is born agai
   CHECK(historical);
   CHECK(terminate(*daemon) == 0);
 }
+
+// What a careless platform engineer or an attacker does to the node: a DCMD left retained on
+// the broker (it would switch the relay at every reconnect), and a flood of rebirth requests
+// (each is every birth again, on a paid link).
+TEST_CASE("sparkplug: a retained DCMD is refused and never written, a flood of rebirths is not a flood of births",
+          "[daemon][sparkplug][commands]") {
+  Site site;
+  site.write_config(sparkplug());
+  Probe probe(site.broker().url(), "spBv1.0/#");
+  TahuReader reader(probe);
+  const std::string aerator_on =
+      tahu_encode({{"timestamp", now_ms()},
+                   {"metrics", {{{"name", "aerator"}, {"type", "Boolean"}, {"value", true}}}}});
+  probe.publish(node_topic("DCMD") + "/pond1_relay", aerator_on, /*retained=*/true);
+  auto daemon = site.start_daemon();
+  INFO(read_file(site.log_path()));
+
+  auto refused_retained = [&] {
+    int n = 0;
+    for (const auto& e : node_events(reader))
+      if (e["type"] == "command" && e.dump().find("retained commands are refused") != std::string::npos) ++n;
+    return n;
+  };
+  REQUIRE(wait_until([&] { return !of_topic(reader, node_topic("NBIRTH")).empty(); },
+                     std::chrono::seconds(10)));
+  REQUIRE(wait_until([&] { return refused_retained() == 1; }, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // polls at 200 ms: it would show
+  CHECK_FALSE(site.coil(1, 0));
+
+  // 40 rebirth requests at once: the command rate (10 a second) lets a few through.
+  const std::string rebirth =
+      tahu_encode({{"timestamp", now_ms()},
+                   {"metrics", {{{"name", "Node Control/Rebirth"}, {"type", "Boolean"}, {"value", true}}}}});
+  for (int i = 0; i < 40; ++i) probe.publish(node_topic("NCMD"), rebirth);
+  REQUIRE(wait_until([&] { return of_topic(reader, node_topic("NBIRTH")).size() >= 2; },
+                     std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const std::size_t births = of_topic(reader, node_topic("NBIRTH")).size();
+  CHECK(births <= 1 + 10 + 10);  // the first, then at most the rate's share of the flood
+  CHECK(births < 1 + 40);
+  // Every rebirth is whole: each NBIRTH is followed by the three DBIRTHs, seq from 0.
+  CHECK(of_topic(reader, node_topic("DBIRTH") + "/water").size() == births);
+  for (const auto& b : of_topic(reader, node_topic("NBIRTH"))) CHECK(b["payload"]["seq"] == 0);
+
+  // The node still takes a live command afterwards, and the retained one stayed refused.
+  probe.publish(node_topic("DCMD") + "/pond1_relay", aerator_on);
+  CHECK(wait_until([&] { return site.coil(1, 0); }, std::chrono::seconds(5)));
+  CHECK(refused_retained() == 1);
+  CHECK(terminate(*daemon) == 0);
+}

@@ -51,8 +51,8 @@ Probe::~Probe() {
   }
 }
 
-void Probe::publish(const std::string& topic, const std::string& payload) {
-  client_->publish(topic, payload.data(), payload.size(), 1, false)->wait();
+void Probe::publish(const std::string& topic, const std::string& payload, bool retained) {
+  client_->publish(topic, payload.data(), payload.size(), 1, retained)->wait();
 }
 
 std::vector<ProbeMessage> Probe::messages() const {

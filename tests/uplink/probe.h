@@ -29,7 +29,7 @@ class Probe {
   Probe(const std::string& url, const std::string& filter, const std::string& client_id = "");
   ~Probe();
 
-  void publish(const std::string& topic, const std::string& payload);
+  void publish(const std::string& topic, const std::string& payload, bool retained = false);
   // A copy of everything received so far.
   std::vector<ProbeMessage> messages() const;
   std::vector<ProbeMessage> on(const std::string& topic_suffix) const;  // topic ends with it
