@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
     long n0 = all_requests(sim);
     auto t0 = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(slice));
-    fg_time += bench::seconds_since(t0);
-    fg_polls += static_cast<double>(all_requests(sim) - n0);
+    const double fg_slice_time = bench::seconds_since(t0);
+    const double fg_slice_polls = static_cast<double>(all_requests(sim) - n0);
+    fg_time += fg_slice_time;
+    fg_polls += fg_slice_polls;
 
     daemon.signal(SIGSTOP);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a reply in flight lands
@@ -67,8 +69,13 @@ int main(int argc, char** argv) {
     t0 = std::chrono::steady_clock::now();
     for (std::size_t u = 0; bench::seconds_since(t0) < slice; u = (u + 1) % bare.size())
       if (modbus_read_registers(bare[u].get(), 0, kPoints, regs) != kPoints) ++bare_fail;
-    bare_time += bench::seconds_since(t0);
-    bare_polls += static_cast<double>(all_requests(sim) - n0);
+    const double bare_slice_time = bench::seconds_since(t0);
+    const double bare_slice_polls = static_cast<double>(all_requests(sim) - n0);
+    bare_time += bare_slice_time;
+    bare_polls += bare_slice_polls;
+    // Per round, so that a trend (the buffer growing under the daemon) shows.
+    std::fprintf(stderr, "daemon_poll: round %d: farmgate %.0f polls/s, bare %.0f polls/s\n", r,
+                 fg_slice_polls / fg_slice_time, bare_slice_polls / bare_slice_time);
     daemon.signal(SIGCONT);
   }
   if (!daemon.running()) {
