@@ -50,20 +50,23 @@ std::vector<json> node_events(TahuReader& reader) {
   return out;
 }
 
-GatewayOptions sparkplug() {
-  GatewayOptions o;
-  o.profile = "sparkplug";
-  return o;
-}
+// A site whose gateway speaks Sparkplug, and a host's view of it: everything on spBv1.0/#,
+// decoded by Tahu. Each test starts the daemon itself (a retained command may go first).
+struct SparkplugSite {
+  SparkplugSite() : probe(site.broker().url(), "spBv1.0/#"), reader(probe) {
+    GatewayOptions o;
+    o.profile = "sparkplug";
+    site.write_config(o);
+  }
+  Site site;
+  Probe probe;
+  TahuReader reader;
+};
 
 }  // namespace
 
-TEST_CASE("sparkplug: the daemon's births, DCMD switching the relay coil, a silent unit's DDEATH and DBIRTH",
+TEST_CASE_METHOD(SparkplugSite, "sparkplug: the daemon's births, DCMD switching the relay coil, a silent unit's DDEATH and DBIRTH",
           "[daemon][sparkplug]") {
-  Site site;
-  site.write_config(sparkplug());
-  Probe probe(site.broker().url(), "spBv1.0/#");
-  TahuReader reader(probe);
   auto daemon = site.start_daemon();
   INFO(read_file(site.log_path()));
 
@@ -140,12 +143,8 @@ TEST_CASE("sparkplug: the daemon's births, DCMD switching the relay coil, a sile
   CHECK(terminate(*daemon) == 0);
 }
 
-TEST_CASE("sparkplug: a broker outage loses no reading and the node is born again with the next bdSeq",
+TEST_CASE_METHOD(SparkplugSite, "sparkplug: a broker outage loses no reading and the node is born again with the next bdSeq",
           "[daemon][outage][sparkplug]") {
-  Site site;
-  site.write_config(sparkplug());
-  Probe probe(site.broker().url(), "spBv1.0/#");
-  TahuReader reader(probe);
   auto daemon = site.start_daemon();
   INFO(read_file(site.log_path()));
   REQUIRE(wait_until([&] { return sparkplug_values(reader).size() >= 10; },
@@ -188,12 +187,8 @@ TEST_CASE("sparkplug: a broker outage loses no reading and the node is born agai
 // What a careless platform engineer or an attacker does to the node: a DCMD left retained on
 // the broker (it would switch the relay at every reconnect), and a flood of rebirth requests
 // (each is every birth again, on a paid link).
-TEST_CASE("sparkplug: a retained DCMD is refused and never written, a flood of rebirths is not a flood of births",
+TEST_CASE_METHOD(SparkplugSite, "sparkplug: a retained DCMD is refused and never written, a flood of rebirths is not a flood of births",
           "[daemon][sparkplug][commands]") {
-  Site site;
-  site.write_config(sparkplug());
-  Probe probe(site.broker().url(), "spBv1.0/#");
-  TahuReader reader(probe);
   const std::string aerator_on =
       tahu_encode({{"timestamp", now_ms()},
                    {"metrics", {{{"name", "aerator"}, {"type", "Boolean"}, {"value", true}}}}});
