@@ -213,9 +213,10 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
 // The broker replays the retained `cmd` on every subscribe: what it holds was meant for
 // the moment it was sent (and was executed then, when it came live), never for a restart.
 void Uplink::on_retained(const std::string& t, const std::string& payload) {
-  if (retained_seen_ && retained_refused_ == t + '\n' + payload) return;  // replayed again
+  std::string seen = t + '\n' + payload;
+  if (retained_seen_ && retained_refused_ == seen) return;  // replayed again
   retained_seen_ = true;
-  retained_refused_ = t + '\n' + payload;
+  retained_refused_ = std::move(seen);
   Incoming in = profile_->incoming(t, payload, config_);
   if (in.rebirth) log::warning("uplink: a retained rebirth request on ", t, " is ignored");
   for (const IncomingCommand& c : in.commands) {
