@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <numeric>
 
-#include <boost/asio/post.hpp>
-
 #include "common/log.h"
 #include "drivers/modbus/codec.h"
 
@@ -35,7 +33,7 @@ std::string read_key(const std::vector<std::string>& point_ids) {
 BusOwner::BusOwner(boost::asio::io_context& loop, config::Bus bus,
                    std::vector<config::Device> devices, std::function<void(DevicePoll)> on_poll,
                    Duration backoff_cap)
-    : loop_(loop), bus_(std::move(bus)), on_poll_(std::move(on_poll)), scheduler_(devices.size()) {
+    : outbox_(loop), bus_(std::move(bus)), on_poll_(std::move(on_poll)), scheduler_(devices.size()) {
   for (auto& d : devices) devices_.push_back(std::make_unique<DeviceState>(std::move(d), backoff_cap));
   link_ = std::make_unique<Link>(bus_);
 }
@@ -78,9 +76,13 @@ void BusOwner::stop() {
 template <typename T>
 void BusOwner::deliver(std::function<void(T)> cb, T value) {
   if (!cb) return;
-  boost::asio::post(loop_, [cb = std::move(cb), v = std::move(value)]() mutable {
-    cb(std::move(v));
-  });
+  outbox_.post([cb = std::move(cb), v = std::move(value)]() mutable { cb(std::move(v)); });
+}
+
+template <typename T>
+void BusOwner::deliver_soon(std::function<void(T)> cb, T value) {
+  if (!cb) return;
+  outbox_.post_soon([cb = std::move(cb), v = std::move(value)]() mutable { cb(std::move(v)); });
 }
 
 void BusOwner::answer_read(const PendingRead& r,
@@ -237,7 +239,7 @@ SteadyTime BusOwner::poll(DeviceState& d) {
                " failed polls, next in ", d.backoff.delay().count(), " ms)");
   }
   DevicePoll p{d.device.name, r.ok, r.error, std::move(r.readings), d.backoff.failures()};
-  deliver(on_poll_, std::move(p));
+  deliver_soon(on_poll_, std::move(p));
   return d.next_due;
 }
 
@@ -277,12 +279,14 @@ void BusOwner::run() {
         break;
       }
       case BusScheduler::Work::Kind::wait:
+        outbox_.flush();  // the results of a busy spell go before the bus rests
         if (w.until == SteadyTime::max()) wake_.wait(lock);
         else wake_.wait_until(lock, w.until);
         break;
     }
   }
   lock.unlock();
+  outbox_.flush();
   link_->close();
 }
 

@@ -10,9 +10,12 @@
 // same points join, and a read of a device in backoff is answered at once with its last
 // error, so remote commands can never starve the poll schedule.
 //
-// Results are handed to the daemon's io_context with boost::asio::post: every callback runs
-// on the loop's thread, never on the bus thread. Callbacks are copied into the posted
-// handlers, so they may outlive the BusOwner; a callback must not assume the owner exists.
+// Results are handed to the daemon's io_context through an outbox (outbox.h): every callback
+// runs on the loop's thread, never on the bus thread, in the order the bus produced them. A
+// command's answer goes at once; a poll's result within Outbox::kMaxDelay (2 ms), or at once
+// when the bus then rests, so a saturated bus wakes the loop a few hundred times a second
+// instead of once per poll. Callbacks may run after the BusOwner is gone; a callback must not
+// assume the owner exists.
 // Thread-safety: the public methods may be called from any thread (normally the loop's).
 #pragma once
 
@@ -31,6 +34,7 @@
 #include "config/config.h"
 #include "drivers/modbus/backoff.h"
 #include "drivers/modbus/bus_scheduler.h"
+#include "drivers/modbus/outbox.h"
 #include "drivers/modbus/transactions.h"
 
 namespace farmgate::modbus {
@@ -93,10 +97,14 @@ class BusOwner {
   void run_read(const PendingRead& r, const std::vector<std::string>& backed_off);
   void answer_read(const PendingRead& r, const std::function<Reading(const std::string&)>& each);
   std::vector<std::size_t> devices_of(const std::vector<std::string>& point_ids) const;
+  // To the loop now (any thread).
   template <typename T>
   void deliver(std::function<void(T)> cb, T value);
+  // To the loop within Outbox::kMaxDelay, or when the bus rests (a poll's result).
+  template <typename T>
+  void deliver_soon(std::function<void(T)> cb, T value);
 
-  boost::asio::io_context& loop_;
+  Outbox outbox_;
   config::Bus bus_;
   std::function<void(DevicePoll)> on_poll_;
   std::vector<std::unique_ptr<DeviceState>> devices_;

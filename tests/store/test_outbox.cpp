@@ -79,6 +79,52 @@ TEST_CASE("a reading keeps every field through the buffer", "[store]") {
   CHECK_FALSE(out[3].reading.value.has_value());
 }
 
+TEST_CASE("every field survives the many-row inserts in order whatever the queue's length",
+          "[store]") {
+  // commit() inserts readings 32 to a statement and the rest one by one: lengths around
+  // the boundary, and an error text in one slot of a statement but not in the same slot of
+  // the next (a binding must not carry over).
+  const std::size_t length = GENERATE(1, 31, 32, 33, 64, 100);
+  TempDir dir;
+  auto s = test::open_store(test::storage_in(dir));
+  std::vector<Reading> in;
+  for (std::size_t i = 0; i < length; ++i) {
+    Reading r = test::reading_no(static_cast<std::int64_t>(i + 1));
+    switch ((i + i / 32) % 3) {  // the kinds shift by one slot from one statement to the next
+      case 0: break;
+      case 1:
+        r.quality = Quality::bad;
+        r.error = "outside valid [0, 25] #" + std::to_string(i);
+        break;
+      case 2:
+        r.quality = Quality::error;
+        r.value.reset();
+        r.error = "timeout #" + std::to_string(i);
+        break;
+    }
+    if (i % 5 == 0) r.point = "pond2_do.do";  // a second point id among them
+    in.push_back(r);
+    s->add(r);
+  }
+  REQUIRE(s->commit());
+  const auto out = s->unsent_readings(0, 1000);
+  REQUIRE(out.size() == length);
+  for (std::size_t i = 0; i < length; ++i) {
+    INFO("reading " << i << " of " << length);
+    CHECK(out[i].seq == static_cast<std::int64_t>(i + 1));
+    CHECK(out[i].reading.point == in[i].point);
+    CHECK(out[i].reading.ts_ms == in[i].ts_ms);
+    CHECK(out[i].reading.value == in[i].value);
+    CHECK(out[i].reading.quality == in[i].quality);
+    CHECK(out[i].reading.error == in[i].error);
+  }
+  // The next commit numbers on from the last seq of the statement that ended the first.
+  s->add(test::reading_no(1000));
+  REQUIRE(s->commit());
+  CHECK(s->unsent_readings(static_cast<std::int64_t>(length), 10).front().seq ==
+        static_cast<std::int64_t>(length + 1));
+}
+
 TEST_CASE("marked readings leave the unsent set, and the rest stay oldest first", "[store]") {
   TempDir dir;
   auto s = test::open_store(test::storage_in(dir));
