@@ -29,12 +29,10 @@ std::int64_t file_size(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
 }
 
-}  // namespace
-
 // Readings are inserted kRowsPerInsert to a statement: SQLite's per-statement work (the
-// AUTOINCREMENT counter in sqlite_sequence is read and written once per statement, the VM
-// started and reset once) is then shared by 32 rows. At 250 k readings a second that was a
-// quarter of the daemon loop's time (docs/performance.md, figure 9).
+// AUTOINCREMENT counter in sqlite_sequence read and written, the VM started and reset) is
+// then shared by 32 rows, and commit() takes half the time it took with one row a statement
+// (docs/performance.md, figures 3 and 9).
 constexpr std::size_t kRowsPerInsert = 32;
 
 std::string insert_rows_sql(std::size_t rows) {
@@ -42,6 +40,8 @@ std::string insert_rows_sql(std::size_t rows) {
   for (std::size_t i = 0; i < rows; ++i) sql += i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)";
   return sql;
 }
+
+}  // namespace
 
 struct SqliteStore::Statements {
   explicit Statements(Db& db)
@@ -232,7 +232,10 @@ bool SqliteStore::commit() {
         if (r.value && r.quality != Quality::error) insert.bind(at + 3, *r.value);
         else insert.bind_null(at + 3);
         insert.bind(at + 4, std::int64_t{quality_code(r.quality)});
+        // Every slot bound, null included: a commit that failed halfway through binding
+        // (a point's row not insertable) leaves the statement's earlier bindings behind.
         if (!r.error.empty()) insert.bind(at + 5, r.error);
+        else insert.bind_null(at + 5);
       }
       insert.run();
       reading_seq = sqlite3_last_insert_rowid(db_->handle());
