@@ -48,9 +48,7 @@ struct SqliteStore::Statements {
       : cap(db),
         find_point(db, "SELECT id FROM points WHERE name = ? AND unit = ? AND boolean = ?"),
         insert_point(db, "INSERT INTO points (name, unit, boolean) VALUES (?, ?, ?)"),
-        insert_reading(db,
-                            "INSERT INTO readings (point, ts_ms, value, quality, error) "
-                            "VALUES (?, ?, ?, ?, ?)"),
+        insert_reading(db, insert_rows_sql(1)),
         insert_readings(db, insert_rows_sql(kRowsPerInsert)),
         insert_event(db, "INSERT INTO events (ts_ms, type, fields) VALUES (?, ?, ?)"),
         add_dropped(db, "UPDATE meta SET value = value + ? WHERE key = 'dropped'"),

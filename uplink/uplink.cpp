@@ -143,7 +143,6 @@ void Uplink::stop() {
 void Uplink::on_connected() {
   if (stopped_) return;
   // Subscribe first, on this connection, before anything else is published on it.
-  retained_seen_ = false;
   retained_refused_.clear();
   paused_ = false;
   subscribed_ = true;
@@ -197,10 +196,7 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
   r.error = retained ? "retained commands are refused" : oversized_error(bytes);
   if (retained) {
     // Its content is unknown, so "the same retained payload" is "one of this size".
-    const std::string key = "size:" + std::to_string(bytes);
-    if (retained_seen_ && retained_refused_ == key) return;
-    retained_seen_ = true;
-    retained_refused_ = key;
+    if (!first_retained_refusal("size:" + std::to_string(bytes))) return;
   } else if (!command_rate_.take(std::chrono::steady_clock::now())) {
     r.error = "rate limited";
     return refuse(r, command_rate_.first_refusal(), nullptr);
@@ -212,11 +208,14 @@ void Uplink::on_oversized(const std::string& t, std::size_t bytes, bool retained
 
 // The broker replays the retained `cmd` on every subscribe: what it holds was meant for
 // the moment it was sent (and was executed then, when it came live), never for a restart.
+bool Uplink::first_retained_refusal(std::string key) {
+  if (retained_refused_ == key) return false;
+  retained_refused_ = std::move(key);
+  return true;
+}
+
 void Uplink::on_retained(const std::string& t, const std::string& payload) {
-  std::string seen = t + '\n' + payload;
-  if (retained_seen_ && retained_refused_ == seen) return;  // replayed again
-  retained_seen_ = true;
-  retained_refused_ = std::move(seen);
+  if (!first_retained_refusal(t + '\n' + payload)) return;  // replayed again
   Incoming in = profile_->incoming(t, payload, config_);
   if (in.rebirth) log::warning("uplink: a retained rebirth request on ", t, " is ignored");
   for (const IncomingCommand& c : in.commands) {

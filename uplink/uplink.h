@@ -104,6 +104,9 @@ class Uplink {
   void on_message(const std::string& topic, const std::string& payload, bool retained);
   void on_oversized(const std::string& topic, std::size_t bytes, bool retained);
   void on_retained(const std::string& topic, const std::string& payload);
+  // false when `key` is the retained command refused last on this connection (the broker
+  // replays it on every subscribe: one refusal is enough); else remembers it.
+  bool first_retained_refusal(std::string key);
   void on_rebirth();
   void take(const IncomingCommand& command);  // checked and handled, answered once
   void publish_birth();                       // the profile's on_connect() messages
@@ -138,8 +141,9 @@ class Uplink {
   CommandIds ids_;
   bool subscribed_ = false;          // `cmd`, on this connection
   bool paused_ = false;              // `cmd` unsubscribed: results must drain first
-  std::string retained_refused_;     // the retained topic + payload refused on this connection
-  bool retained_seen_ = false;
+  // The retained command refused last on this connection ("topic\npayload", or "size:N" when
+  // too large to read); never empty once one was, so "" means none yet.
+  std::string retained_refused_;
   bool stalled_ = false;             // a stall fault raised, no PUBACK since
 };
 
